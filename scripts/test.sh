@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets up and runs every CoStream test project; the last line is "N passed, N failed".
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$ROOT/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0; failed=0; status=0
+LOG_DIR="$(mktemp -d)"
+for proj in "$ROOT"/tests/*/*.csproj; do
+  name="$(basename "$proj" .csproj)"
+  log="$LOG_DIR/$name.log"
+  echo "== $name"
+  dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" \
+    | grep -E '^\s*(Failed|Passed|Skipped) [A-Za-z]|Total tests|Passed!|Failed!|error' | grep -v '^\s*Passed ' || true
+  rc=${PIPESTATUS[0]}
+  p=$(grep -Eo 'Passed: +[0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  f=$(grep -Eo 'Failed: +[0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; echo "$name: test run failed (exit $rc)"; tail -30 "$log"; fi
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  [ "$rc" -ne 0 ] && status=1
+done
+echo "$passed passed, $failed failed"
+exit $status

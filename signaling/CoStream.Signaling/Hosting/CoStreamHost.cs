@@ -1,0 +1,65 @@
+using System.Net;
+using CoStream.Sfu;
+using CoStream.Signaling.Auth;
+using CoStream.Signaling.Media;
+using Microsoft.Extensions.FileProviders;
+
+namespace CoStream.Signaling.Hosting;
+
+/// <summary>Builds the single CoStream process: HTTP + SignalR + WHIP/WHEP + the in-process SFU + the web client.</summary>
+public static class CoStreamHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var config = builder.Configuration;
+        if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls("http://127.0.0.1:8080");
+
+        builder.Services.AddSingleton(_ => new RoomTokenService(TokenSecret.Load(config)));
+        builder.Services.AddSingleton<SignalingCounters>();
+        builder.Services.AddSingleton<MediaSessions>();
+        builder.Services.AddSingleton(sp => SfuServer.Start(new SfuOptions
+        {
+            ListenAddress = IPAddress.Parse(config["Sfu:ListenAddress"] ?? "127.0.0.1"),
+            Port = int.Parse(config["Sfu:Port"] ?? "0"),
+            AnnouncedAddress = config["Sfu:AnnouncedAddress"] is { Length: > 0 } a ? IPAddress.Parse(a) : null,
+        }, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSignalR(o =>
+        {
+            o.MaximumReceiveMessageSize = 128 * 1024;
+            o.EnableDetailedErrors = false;
+        });
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var webRoot = WebClientRoot.Find(config["WebClient:Root"]);
+        var files = new PhysicalFileProvider(webRoot);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            ServeUnknownFileTypes = false,
+        });
+        app.MapHub<MediaHub>(MediaHub.Path);
+        app.MapWhipWhep();
+        app.MapGet("/metrics", (SfuServer sfu, SignalingCounters counters) => Results.Json(new
+        {
+            sfu = sfu.Counters.Snapshot(),
+            signaling = counters.Snapshot(),
+        }));
+        if (config.GetValue("CoStream:DevTokens", true))
+        {
+            // Development convenience on the embedded defaults: mint a token over HTTP from this machine only.
+            app.MapGet("/dev/token", (HttpContext http, string room, string participant, string role, RoomTokenService tokens) =>
+            {
+                if (http.Connection.RemoteIpAddress is { } ip && !IPAddress.IsLoopback(ip)) return Results.Forbid();
+                if (!Enum.TryParse<ParticipantRole>(role, true, out var r) || !Enum.IsDefined(r) || int.TryParse(role, out _)) return Results.BadRequest("unknown role");
+                if (!RoomTokenService.IsValidId(room) || !RoomTokenService.IsValidId(participant)) return Results.BadRequest("bad id");
+                return Results.Text(tokens.Issue(room, participant, r, TimeSpan.FromHours(12)));
+            });
+        }
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SfuServer>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+}
