@@ -1,0 +1,1 @@
+global using MediaKind = CoStream.Sfu.Protocols.Sdp.MediaKind;

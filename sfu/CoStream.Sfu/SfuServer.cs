@@ -1,0 +1,104 @@
+using CoStream.Sfu.Diagnostics;
+using CoStream.Sfu.Negotiation;
+using CoStream.Sfu.Protocols.Dtls;
+using CoStream.Sfu.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace CoStream.Sfu;
+
+/// <summary>Outcome of an SDP exchange with the SFU.</summary>
+public sealed record SdpResult(bool Ok, string TransportId, string? Sdp, string? Error)
+{
+    public static SdpResult Fail(string error) => new(false, "", null, error);
+}
+
+/// <summary>
+/// The SFU as the rest of CoStream sees it: publish (client offers), play (WHEP: client offers
+/// recvonly), subscribe (server offers the room's tracks and re-offers as they change), and close.
+/// All state lives on the engine's loop thread; these methods post work to it.
+/// </summary>
+public sealed class SfuServer : IAsyncDisposable
+{
+    private readonly UdpEndpoint _endpoint;
+    private readonly Router _router;
+    private readonly ILogger _log;
+
+    private SfuServer(SfuOptions options, ILoggerFactory? loggers)
+    {
+        _log = loggers?.CreateLogger("CoStream.Sfu") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        Options = options;
+        Counters = new SfuCounters();
+        Certificate = DtlsCertificate.CreateSelfSigned("CoStream SFU");
+        _endpoint = new UdpEndpoint(options.ListenAddress, options.Port);
+        _router = new Router(options, _endpoint, Certificate, Counters, message => _log.LogInformation("{Message}", message));
+        _router.ActiveSpeakerChanged += (room, participant) => ActiveSpeakerChanged?.Invoke(room, participant);
+        _endpoint.UnhandledError += e =>
+        {
+            Counters.Increment("engine.errors");
+            _log.LogError(e, "SFU loop error");
+        };
+        _endpoint.Start(_router);
+        _log.LogInformation("SFU listening on udp {EndPoint}", _endpoint.LocalEndPoint);
+    }
+
+    public static SfuServer Start(SfuOptions options, ILoggerFactory? loggers = null) => new(options, loggers);
+
+    public SfuOptions Options { get; }
+    public SfuCounters Counters { get; }
+    public DtlsCertificate Certificate { get; }
+    public System.Net.IPEndPoint LocalEndPoint => _endpoint.LocalEndPoint;
+
+    /// <summary>Raised (on the loop thread) when a room's dominant speaker changes: (room, participant).</summary>
+    public event Action<string, string>? ActiveSpeakerChanged;
+
+    /// <summary>A publisher's offer (browser or WHIP): answer it and add its tracks to the room.</summary>
+    public Task<SdpResult> PublishAsync(string room, string participant, string offerSdp, CancellationToken ct = default) =>
+        _endpoint.InvokeAsync(() => Sessions.Publish(_router, room, participant, offerSdp, UdpEndpoint.NowUs()));
+
+    /// <summary>WHEP: a player's recvonly offer, answered with one publisher's tracks (<paramref name="source"/>, or the room's first).</summary>
+    public Task<SdpResult> PlayAsync(string room, string participant, string offerSdp, string? source, CancellationToken ct = default) =>
+        _endpoint.InvokeAsync(() => Sessions.Play(_router, room, participant, offerSdp, source, UdpEndpoint.NowUs()));
+
+    /// <summary>Opens a receive connection offering the room's other participants' tracks; re-offers go through <paramref name="sendOffer"/>.</summary>
+    public Task<SdpResult> SubscribeAsync(string room, string participant, Func<string, Task> sendOffer, CancellationToken ct = default) =>
+        _endpoint.InvokeAsync(() => Sessions.Subscribe(_router, room, participant, sendOffer, UdpEndpoint.NowUs()));
+
+    /// <summary>The answer to the latest offer on a subscribe connection; null when accepted, else the reason.</summary>
+    public Task<string?> AcceptAnswerAsync(string transportId, string answerSdp) =>
+        _endpoint.InvokeAsync(() =>
+        {
+            var transport = _router.FindTransport(transportId);
+            if (transport?.Signaling is not { } signaling) return "unknown transport";
+            return signaling.OnAnswer(answerSdp, UdpEndpoint.NowUs());
+        });
+
+    /// <summary>Closes a transport (optionally only if it belongs to <paramref name="ownerParticipant"/>).</summary>
+    public Task<bool> CloseTransportAsync(string transportId, string? ownerParticipant = null) =>
+        _endpoint.InvokeAsync(() =>
+        {
+            var transport = _router.FindTransport(transportId);
+            if (transport is null || (ownerParticipant is not null && transport.Participant != ownerParticipant)) return false;
+            transport.Close();
+            return true;
+        });
+
+    /// <summary>A snapshot of a room for diagnostics and tests: participants with their producers.</summary>
+    public Task<RoomSnapshot?> GetRoomAsync(string room) =>
+        _endpoint.InvokeAsync(() => _router.FindRoom(room) is { } r
+            ? new RoomSnapshot(r.Id, r.Transports.Select(t => new TransportSnapshot(t.Id, t.Participant, t.State.ToString(),
+                t.Producers.Select(p => $"{p.Kind}:{p.Codec.Name}").ToArray(), t.Consumers.Count)).ToArray(), r.ActiveSpeaker)
+            : null);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _endpoint.InvokeAsync(() => { _router.CloseAll(); return true; }).WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException) { }
+        _endpoint.Dispose();
+    }
+}
+
+public sealed record RoomSnapshot(string Id, TransportSnapshot[] Transports, string? ActiveSpeaker);
+public sealed record TransportSnapshot(string Id, string Participant, string State, string[] Producers, int Consumers);
