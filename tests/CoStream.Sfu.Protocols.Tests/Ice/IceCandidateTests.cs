@@ -157,10 +157,15 @@ public sealed class IceCandidateTests
 
                     break;
                 case 2:
-                    text = Enumerable.Range(0, random.Next(0, 120)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray();
+                    text = new char[random.Next(0, 120)];
+                    for (int c = 0; c < text.Length; c++)
+                    {
+                        text[c] = alphabet[random.Next(alphabet.Length)];
+                    }
+
                     break;
                 default:
-                    text = [.. text, .. Enumerable.Range(0, random.Next(1, 1200)).Select(_ => alphabet[random.Next(alphabet.Length)])];
+                    text = [.. text, ' ', .. new string(alphabet[random.Next(alphabet.Length)], random.Next(1, 1200))];
                     break;
             }
 
