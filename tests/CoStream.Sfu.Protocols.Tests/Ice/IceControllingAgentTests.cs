@@ -193,6 +193,52 @@ public sealed class IceControllingAgentTests
         Assert.Single(network.Client.CheckList);
     }
 
+    [Fact]
+    public void HostileInput_HandleResponseNeverThrows_AndNoForgeryCompletesACheck()
+    {
+        InMemoryIceNetwork network = Connectable((ServerAddress, 2130706431));
+        network.DropRequest = _ => true;
+        network.Step();
+        byte[] genuine = Success(network.Sent[0].Id, "serverPasswordServerPass"u8);
+        var random = new Random(7675);
+        var counts = new int[Enum.GetValues<IceCheckOutcome>().Length];
+        const int cases = 100_000;
+        for (int i = 0; i < cases; i++)
+        {
+            byte[] input;
+            switch (random.Next(4))
+            {
+                case 0:
+                    input = genuine[..random.Next(genuine.Length)];
+                    break;
+                case 3: // well formed, correct FINGERPRINT, signed with a guessed key
+                    byte[] guess = new byte[24];
+                    random.NextBytes(guess);
+                    input = Success(network.Sent[0].Id, guess);
+                    break;
+                case 1:
+                    input = new byte[random.Next(0, 120)];
+                    random.NextBytes(input);
+                    break;
+                default:
+                    input = (byte[])genuine.Clone();
+                    input[random.Next(input.Length)] ^= (byte)(1 << random.Next(8));
+                    break;
+            }
+
+            counts[(int)network.Client.HandleResponse(input, ServerAddress, 1)]++;
+        }
+
+        Assert.Equal(cases, counts.Sum());
+        Assert.Equal(0, counts[(int)IceCheckOutcome.Succeeded] + counts[(int)IceCheckOutcome.Nominated]);
+        foreach (IceCheckOutcome reason in new[] { IceCheckOutcome.Malformed, IceCheckOutcome.UnknownTransaction, IceCheckOutcome.BadIntegrity, IceCheckOutcome.BadFingerprint })
+        {
+            Assert.True(counts[(int)reason] > 0, $"no input was refused for {reason}");
+        }
+
+        Assert.Equal(IceCheckOutcome.Succeeded, network.Client.HandleResponse(genuine, ServerAddress, 2));
+    }
+
     private static byte[] Success(StunTransactionId id, ReadOnlySpan<byte> key)
     {
         byte[] buffer = new byte[128];

@@ -210,3 +210,30 @@ public sealed class IceLiteAgentTests
         }
     }
 }
+
+public sealed class IceLiteAgentAllocationTests
+{
+    [Fact]
+    public void HotPath_AnsweringAValidCheckAllocatesNothing()
+    {
+        var server = new IceCredentials("srvUfrag", "serverPasswordServerPass");
+        var agent = new IceLiteAgent(server, "brwsr");
+        byte[] request = IceTestPackets.BindingRequest("srvUfrag:brwsr", server.PasswordBytes.Span);
+        byte[] response = new byte[IceLiteAgent.MaxResponseLength];
+        var remote = IceTestPackets.EndPoint("198.51.100.10:50000");
+        for (int i = 0; i < 10; i++)
+        {
+            agent.HandleBindingRequest(request, remote, i, response, out _); // warm up (JIT, static tables)
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            agent.HandleBindingRequest(request, remote, 100 + i, response, out _);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(199, agent.LastValidCheckMs);
+    }
+}
