@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using CoStream.Sfu.Protocols.Srtp;
 using static CoStream.Sfu.Protocols.Tests.Srtp.SrtpTestData;
 
@@ -30,5 +31,24 @@ public sealed class ReferenceCrossCheckTests
                 Assert.Equal(ToHex(reference.Protect(plain, roc: 0)), ToHex(ProtectRtp(sender, plain)));
             }
         }
+    }
+
+    [Fact]
+    public void Rfc3711_3_4_AesCmSrtcpWithEFlagClearIsAuthenticatedOnly()
+    {
+        // Build an unencrypted SRTCP packet (E = 0, index 5) by hand with HMACSHA1 over the
+        // RTCP session authentication key (label 0x04), and check the context accepts it as is.
+        SrtpSessionKeys rtcpKeys = SrtpKeyDerivation.DeriveSessionKeys(
+            SrtpProfile.AesCm128HmacSha1_80, Rfc3711MasterKey, Rfc3711MasterSalt, rtcp: true);
+        byte[] rtcp = RtcpPacket(0x01020304, 24);
+        byte[] authenticated = [.. rtcp, 0x00, 0x00, 0x00, 0x05];            // E=0, SRTCP index 5
+        using var hmac = new HMACSHA1(rtcpKeys.AuthenticationKey);
+        byte[] wire = [.. authenticated, .. hmac.ComputeHash(authenticated)[..10]];
+
+        using var receiver = new SrtpContext(SrtpProfile.AesCm128HmacSha1_80, Rfc3711MasterKey, Rfc3711MasterSalt);
+        (SrtpError error, byte[] plain) = UnprotectRtcp(receiver, wire);
+        Assert.Equal(SrtpError.None, error);
+        Assert.Equal(ToHex(rtcp), ToHex(plain));
+        Assert.Equal(SrtpError.ReplayDuplicate, UnprotectRtcp(receiver, wire).Error);
     }
 }
