@@ -120,12 +120,17 @@ public sealed class SrtpContext : IDisposable
         ushort sequenceNumber = SrtpPacketLayout.ReadSequenceNumber(packet);
         ref ulong highest = ref CollectionsMarshal.GetValueRefOrAddDefault(_rtpSent, ssrc, out bool known);
         ulong index = sequenceNumber;
-        if (known && !SrtpIndexEstimator.TryEstimate(highest, sequenceNumber, out index))
+        if (!known)
         {
-            index = sequenceNumber; // a resend from before the first packet sent: ROC 0 is the only candidate
+            highest = index;
         }
-
-        if (!known || index > highest)
+        else if (!SrtpIndexEstimator.TryEstimate(highest, sequenceNumber, out index))
+        {
+            // Before the first packet sent (ROC would be -1): protect with ROC 0 and leave the
+            // state alone; a receiver refuses it as too old, as it would with any other choice.
+            index = sequenceNumber;
+        }
+        else if (index > highest)
         {
             highest = index;
         }

@@ -133,4 +133,18 @@ public sealed class SrtpRolloverTests
         Assert.Equal(SrtpError.None, UnprotectRtp(receiver, afterWrap).Error);
         Assert.Equal(1u, receiver.GetReceiveRoc(Ssrc));
     }
+
+    [Fact]
+    public void SenderStateIgnoresAPacketFromBeforeItsFirstIndex()
+    {
+        using SrtpContext sender = CreateContext(SrtpProfile.AesCm128HmacSha1_80);
+        var reference = new ReferenceSrtp(Rfc3711MasterKey, Rfc3711MasterSalt, tagLength: 10);
+        ProtectRtp(sender, RtpPacket(16, Ssrc, 10));
+        byte[] before = RtpPacket(0xFFF0, Ssrc, 10);              // would need ROC -1
+        Assert.Equal(ToHex(reference.Protect(before, roc: 0)), ToHex(ProtectRtp(sender, before)));
+        Assert.Equal(0u, sender.GetSendRoc(Ssrc));
+
+        byte[] next = RtpPacket(17, Ssrc, 10);                     // still ROC 0, state not moved
+        Assert.Equal(ToHex(reference.Protect(next, roc: 0)), ToHex(ProtectRtp(sender, next)));
+    }
 }
