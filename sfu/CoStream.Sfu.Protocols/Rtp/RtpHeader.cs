@@ -175,6 +175,12 @@ public readonly struct RtpHeader
         int paddingLength = 0;
         if ((first & PaddingBit) != 0)
         {
+            if (offset == packet.Length)
+            {
+                // The last byte would belong to the header, not to padding.
+                return RtpError.PaddingExceedsPayload;
+            }
+
             paddingLength = packet[packet.Length - 1];
             if (paddingLength == 0)
             {
