@@ -81,7 +81,7 @@ public ref struct RtpPacketWriter
     }
 
     /// <summary>Appends one RFC 8285 element in the form chosen at construction.</summary>
-    public void AddExtension(int id, ReadOnlySpan<byte> value)
+    public void AddExtension(int id, scoped ReadOnlySpan<byte> value)
     {
         EnsureOpen();
         int elementHeader;
@@ -145,7 +145,7 @@ public ref struct RtpPacketWriter
     /// Pads the extension body to 32 bits, writes the payload and <paramref name="paddingLength"/>
     /// RTP padding bytes (the last one holding the count, RFC 3550 §5.1), and returns the packet length.
     /// </summary>
-    public int Complete(ReadOnlySpan<byte> payload, int paddingLength = 0)
+    public int Complete(scoped ReadOnlySpan<byte> payload, int paddingLength = 0)
     {
         EnsureOpen();
         if (paddingLength < 0 || paddingLength > byte.MaxValue)
