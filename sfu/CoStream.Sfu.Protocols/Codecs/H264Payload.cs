@@ -31,7 +31,10 @@ public static class H264Payload
     public const int StapSizeFieldSize = 2;
     public const int FuHeaderSize = 2;
 
-    /// <summary>Enumerates the NAL units of a payload; use in <c>foreach</c>, then read <see cref="H264NalUnitEnumerator.Error"/>.</summary>
+    /// <summary>
+    /// Enumerates the NAL units of a payload. Drive it with <c>while (e.MoveNext())</c> and read
+    /// <see cref="H264NalUnitEnumerator.Error"/> afterwards (<c>foreach</c> works on a copy).
+    /// </summary>
     public static H264NalUnitEnumerator EnumerateNalUnits(ReadOnlySpan<byte> payload) => new(payload);
 
     /// <summary>

@@ -58,7 +58,11 @@ public static class RtpHeaderExtensions
     /// <summary>0x1000..0x100F: the low 4 bits are "appbits" (RFC 8285 §4.3).</summary>
     public static bool IsTwoByteProfile(ushort profile) => (profile & TwoByteProfileMask) == TwoByteProfile;
 
-    /// <summary>Enumerates the elements of the packet's extension; use in <c>foreach</c>, then read <see cref="RtpExtensionEnumerator.Error"/>.</summary>
+    /// <summary>
+    /// Enumerates the elements of the packet's extension. To learn why enumeration stopped, drive
+    /// it with <c>while (e.MoveNext())</c> and read <see cref="RtpExtensionEnumerator.Error"/>
+    /// afterwards (<c>foreach</c> works on a copy, so its Error stays unseen).
+    /// </summary>
     public static RtpExtensionEnumerator Enumerate(ReadOnlySpan<byte> packet, in RtpHeader header) =>
         new(packet, header);
 
