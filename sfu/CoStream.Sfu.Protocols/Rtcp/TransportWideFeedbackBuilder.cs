@@ -13,6 +13,7 @@ public sealed class TransportWideFeedbackBuilder
     /// <summary>Sequence numbers remembered at most; older unreported ones are dropped.</summary>
     public const int WindowSize = 1 << 13;
     private const int WindowMask = WindowSize - 1;
+    private const long SequenceModulo = 1 << 16;
     private const long NotReceived = long.MinValue;
     private const int TicksPerReferenceUnit = (int)(TransportWideFeedback.ReferenceTimeUnitUs / TransportWideFeedback.DeltaTickUs);
     private const int ReferenceTimeMask = 0xFFFFFF;
@@ -57,7 +58,7 @@ public sealed class TransportWideFeedbackBuilder
         if (!_started)
         {
             _started = true;
-            _highest = WindowSize + (long)transportSequence; // keep room below for early reordering
+            _highest = SequenceModulo + (long)transportSequence; // one cycle of room below for early reordering
             _nextToReport = _highest;
             _arrivals[_highest & WindowMask] = arrivalTimeUs;
             return;
