@@ -196,4 +196,33 @@ public class TransportWideFeedbackBuilderTests
         AssertCovers(all, 0, 200, arrivals);
         Assert.Equal(0, builder.BuildFeedback(new byte[10], 0xAAAA, 0xBBBB));
     }
+
+    [Fact]
+    public void TwccDraft01_3_1_4_BuilderWritesOneBitVectorByteExact()
+    {
+        var builder = new TransportWideFeedbackBuilder();
+        for (int i = 0; i < 14; i++)
+        {
+            if (i != 3)
+            {
+                builder.OnPacket((ushort)i, 64_000_000 + (1_000 * i)); // 1 ms apart, seq 3 lost
+            }
+        }
+
+        var buffer = new byte[1200];
+        int written = builder.BuildFeedback(buffer, 0xAAAA, 0xBBBB);
+        byte[] expected =
+        [
+            0x8F, 0xCD, 0x00, 0x08, // V=2 P=0 FMT=15, PT=205, length 8 (36 bytes)
+            0x00, 0x00, 0xAA, 0xAA, // SSRC of packet sender
+            0x00, 0x00, 0xBB, 0xBB, // SSRC of media source
+            0x00, 0x00, 0x00, 0x0E, // base sequence 0, status count 14
+            0x00, 0x03, 0xE8, 0x00, // reference time 1000 (64 s), feedback packet count 0
+            0xBB, 0xFF,             // 1-bit vector: 1 1 1 0 1 1 1 1 1 1 1 1 1 1
+            0x00, 0x04, 0x04, 0x08, // deltas in 250 µs ticks: seq 0, 1, 2, 4 (2 ms over the lost one)
+            0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04, // seq 5..13
+            0x00,                   // zero padding
+        ];
+        Assert.Equal(expected, buffer[..written]);
+    }
 }
