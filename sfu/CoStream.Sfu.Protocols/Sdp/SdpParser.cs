@@ -205,7 +205,6 @@ internal static class SdpParser
             media.IceOptions ??= session.IceOptions;
             media.Fingerprint ??= session.Fingerprint;
             media.Setup ??= session.Setup;
-            media.Connection ??= session.Connection;
         }
     }
 
