@@ -21,6 +21,12 @@ public enum DtlsDropReason
     /// <summary>After the handshake: the DTLS record layer rejected a record (bad MAC, decode error).</summary>
     RejectedRecord,
 
+    /// <summary>
+    /// After the handshake: the record layer took the datagram without effect (replayed record,
+    /// unknown epoch, stale handshake retransmission that may have made us resend our last flight).
+    /// </summary>
+    DiscardedByRecordLayer,
+
     /// <summary>The transport was already closed or failed.</summary>
     AfterClose,
 }

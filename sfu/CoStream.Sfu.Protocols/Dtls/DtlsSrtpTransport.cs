@@ -385,8 +385,9 @@ public sealed class DtlsSrtpTransport : IDisposable
     }
 
     /// <summary>
-    /// Drains the queue through the record layer (caller holds <see cref="_gate"/>). Returns how the
-    /// association ended if it just did, else <see cref="DtlsError.None"/>.
+    /// Drains the queue through the record layer (caller holds <see cref="_gate"/>). Each call
+    /// normally carries the one datagram just queued, and counts one outcome for it unless it
+    /// ended the association. Returns how the association ended if it just did, else None.
     /// </summary>
     private DtlsError PumpLocked()
     {
@@ -396,16 +397,17 @@ public sealed class DtlsSrtpTransport : IDisposable
         }
 
         _pumping = true;
+        long dequeuedBefore = _link.Dequeued;
+        DtlsDropReason? outcome = null;
         try
         {
-            while (true)
+            while (!_context.FatalAlertReceived && !_context.CloseNotifyReceived)
             {
                 try
                 {
-                    int received = _recordLayer.Receive(_scratch, 0, _scratch.Length, 1000);
-                    if (received >= 0)
+                    if (_recordLayer.Receive(_scratch, 0, _scratch.Length, 1000) >= 0)
                     {
-                        Count(DtlsDropReason.ApplicationData);
+                        outcome ??= DtlsDropReason.ApplicationData;
                     }
                 }
                 catch (Exception e) when (QueuedDatagramTransport.IsDrainedSignal(e))
@@ -414,18 +416,11 @@ public sealed class DtlsSrtpTransport : IDisposable
                 }
                 catch (Exception)
                 {
-                    if (_context.FatalAlertReceived)
+                    if (!_context.FatalAlertReceived)
                     {
-                        break;
+                        // Bad MAC, bad padding, decode error: drop the record, keep the association.
+                        outcome ??= DtlsDropReason.RejectedRecord;
                     }
-
-                    // Bad MAC, bad padding, decode error: drop the record, keep the association.
-                    Count(DtlsDropReason.RejectedRecord);
-                }
-
-                if (_context.FatalAlertReceived || _context.CloseNotifyReceived)
-                {
-                    break;
                 }
             }
 
@@ -434,6 +429,13 @@ public sealed class DtlsSrtpTransport : IDisposable
                 _state = _context.FatalAlertReceived ? State.Failed : State.Closed;
                 _link.Dispose();
                 return _context.FatalAlertReceived ? DtlsError.Alert : DtlsError.Closed;
+            }
+
+            // Nothing surfaced: a replay, an unknown epoch, or a stale handshake record (which may
+            // have made us retransmit our last flight, RFC 6347 §4.2.4).
+            if (_link.Dequeued != dequeuedBefore)
+            {
+                Count(outcome ?? DtlsDropReason.DiscardedByRecordLayer);
             }
 
             return DtlsError.None;

@@ -49,6 +49,9 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
 
     internal bool IsClosedByRecordLayer { get; private set; }
 
+    /// <summary>Datagrams handed to the record layer so far.</summary>
+    internal long Dequeued { get; private set; }
+
     /// <summary>Blocking mode for the handshake: wait up to BouncyCastle's wait time, never past <paramref name="deadlineTicks"/>.</summary>
     internal void StartHandshake(long deadlineTicks, CancellationToken cancellation)
     {
@@ -178,10 +181,11 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
         }
     }
 
-    private static int CopyOut((byte[] Buffer, int Length) item, byte[] buf, int off, int len)
+    private int CopyOut((byte[] Buffer, int Length) item, byte[] buf, int off, int len)
     {
         // A datagram longer than the record layer asked for is cut; its last record then fails the
         // record layer's length check and is discarded there, as RFC 6347 §4.1.2.7 wants.
+        Dequeued++;
         int n = Math.Min(item.Length, len);
         Buffer.BlockCopy(item.Buffer, 0, buf, off, n);
         ArrayPool<byte>.Shared.Return(item.Buffer);
