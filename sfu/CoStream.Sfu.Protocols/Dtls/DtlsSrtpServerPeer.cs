@@ -34,6 +34,8 @@ internal sealed class DtlsSrtpServerPeer : DefaultTlsServer
         base.ProcessClientExtensions(clientExtensions);
 
         // RFC 5764 §4.1.1: pick one profile both sides support; we go by our own preference order.
+        // With none in common we must not fail here: BouncyCastle sends nothing (not even the alert)
+        // before the ServerHello, and the client would just time out. GetCredentials fails instead.
         UseSrtpData? offered = clientExtensions is null ? null : TlsSRTPUtils.GetUseSrtpExtension(clientExtensions);
         if (offered?.ProtectionProfiles is { } profiles)
         {
@@ -46,13 +48,15 @@ internal sealed class DtlsSrtpServerPeer : DefaultTlsServer
                 }
             }
         }
-
-        throw _context.Fail(DtlsError.NoSrtpProfile, AlertDescription.handshake_failure);
     }
 
     public override IDictionary GetServerExtensions()
     {
         IDictionary extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetServerExtensions());
+        if (_context.SelectedProfile == 0)
+        {
+            return extensions; // RFC 5764 §4.1.1: no shared profile, so no use_srtp in the ServerHello.
+        }
 
         // One profile, empty MKI: RFC 8827 §6.5 says an MKI MUST NOT be used, and RFC 5764 §4.1.1 lets
         // the server answer a client MKI with an empty one ("cannot make use of the MKI").
@@ -61,8 +65,16 @@ internal sealed class DtlsSrtpServerPeer : DefaultTlsServer
         return extensions;
     }
 
-    public override TlsCredentials GetCredentials() =>
-        _context.CreateSignerCredentials(mContext, mSupportedSignatureAlgorithms);
+    /// <summary>Called right after the ServerHello went out: the first point where a fatal alert reaches the client.</summary>
+    public override TlsCredentials GetCredentials()
+    {
+        if (_context.SelectedProfile == 0)
+        {
+            throw _context.Fail(DtlsError.NoSrtpProfile, AlertDescription.handshake_failure);
+        }
+
+        return _context.CreateSignerCredentials(mContext, mSupportedSignatureAlgorithms);
+    }
 
     protected override TlsSignerCredentials GetECDsaSignerCredentials() =>
         _context.CreateSignerCredentials(mContext, mSupportedSignatureAlgorithms);
