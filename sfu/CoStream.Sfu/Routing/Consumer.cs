@@ -58,6 +58,9 @@ internal sealed class Consumer
     public uint LastInTimestamp => _lastInTimestamp;
     public bool HasSent => PacketsSent > 0;
     public long RetransmittedPackets { get; private set; }
+    /// <summary>Compact NTP of the last sender report sent for this stream, and when (for RTT).</summary>
+    public uint LastSrCompact { get; set; }
+    public long LastSrSentUs { get; set; }
     public long NacksMissed { get; private set; }
 
     public int TargetLayer => Layers?.TargetLayer ?? 0;

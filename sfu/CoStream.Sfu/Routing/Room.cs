@@ -11,7 +11,7 @@ internal sealed class Room(string id, Router router)
 {
     private readonly List<WebRtcTransport> _transports = [];
     private readonly List<Producer> _producers = [];
-    private readonly ActiveSpeakerDetector _speakers = new();
+    private readonly ActiveSpeakerDetector<string> _speakers = new();
 
     public string Id { get; } = id;
     public IReadOnlyList<Producer> Producers => _producers;

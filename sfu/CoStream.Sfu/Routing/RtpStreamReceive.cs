@@ -16,7 +16,7 @@ internal sealed class RtpStreamReceive
         Ssrc = ssrc;
         Layer = layer;
         Rid = rid;
-        Statistics = new ReceiveStatistics(producer.Codec.ClockRate);
+        Statistics = new ReceiveStatistics(ssrc);
         Nacks = producer.Kind == MediaKind.Video ? new NackGenerator() : null;
     }
 
@@ -42,7 +42,7 @@ internal sealed class RtpStreamReceive
         Packets++;
         Bytes += length;
         LastPacketUs = nowUs;
-        Statistics.OnPacket(sequence, timestamp, nowUs);
+        Statistics.OnPacket(sequence, timestamp, nowUs, Producer.Codec.ClockRate);
         Nacks?.OnPacket(sequence, nowUs / 1000, keyFrame);
     }
 

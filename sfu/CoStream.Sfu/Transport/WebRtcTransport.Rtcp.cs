@@ -76,11 +76,15 @@ internal sealed partial class WebRtcTransport
         if (error != RtcpError.None) _router.RtcpRefusals.Count(error);
     }
 
+    /// <summary>RTT from a subscriber's report on one of our streams: time since we sent the SR it names, less its DLSR.
+    /// Measured on our own clock, since our SRs carry the publisher's NTP timeline.</summary>
     private void OnReportBlock(in ReportBlock block, long nowUs)
     {
-        if (!_consumersBySsrc.ContainsKey(block.Ssrc) || block.LastSenderReport == 0) return;
-        var rtt = NtpTime.RoundTripTimeMs(block, nowUs);
-        if (rtt is > 0 and < 10_000) RttMs = RttMs == 0 ? rtt : (RttMs * 7 + rtt) / 8;
+        if (!_consumersBySsrc.TryGetValue(block.Ssrc, out var consumer) || block.LastSenderReport == 0
+            || block.LastSenderReport != consumer.LastSrCompact) return;
+        var rttUs = nowUs - consumer.LastSrSentUs - NtpTime.CompactToMicroseconds(block.DelaySinceLastSenderReport);
+        var rtt = (int)(rttUs / 1000);
+        if (rtt is >= 0 and < 10_000) RttMs = RttMs == 0 ? Math.Max(1, rtt) : Math.Max(1, (RttMs * 7 + rtt) / 8);
     }
 
     /// <summary>Periodic RTCP of a connected transport: NACKs and keyframe requests to publishers,
@@ -150,7 +154,7 @@ internal sealed partial class WebRtcTransport
             foreach (var stream in _streamsBySsrc.Values)
             {
                 if (count == _reportBlocks.Length) break;
-                _reportBlocks[count++] = stream.Statistics.CreateReportBlock(stream.Ssrc, nowUs);
+                _reportBlocks[count++] = stream.Statistics.CreateReportBlock(nowUs);
             }
             length += new ReceiverReport(RtcpSsrc, _reportBlocks.AsSpan(0, count)).WriteTo(buffer.AsSpan(length));
         }
@@ -159,6 +163,8 @@ internal sealed partial class WebRtcTransport
         {
             if (!consumer.HasSent || length + 64 > buffer.Length - MaxSrtpOverhead - 64) continue;
             var (ntp, rtp) = SenderClock(consumer, nowUs);
+            consumer.LastSrCompact = NtpTime.ToCompact(ntp);
+            consumer.LastSrSentUs = nowUs;
             var sr = new SenderReport(consumer.Ssrc, ntp, rtp, (uint)consumer.PacketsSent, (uint)consumer.OctetsSent, []);
             length += sr.WriteTo(buffer.AsSpan(length));
         }
@@ -179,12 +185,12 @@ internal sealed partial class WebRtcTransport
         if (stream is { HasSenderReport: true })
         {
             var elapsedUs = nowUs - stream.LastSrArrivalUs;
-            var ntp = NtpTime.Add(stream.LastSrNtp, elapsedUs);
+            var ntp = NtpTime.FromUnixMicroseconds(NtpTime.ToUnixMicroseconds(stream.LastSrNtp) + elapsedUs);
             var rtpIn = stream.LastSrRtp + (uint)(elapsedUs * clockRate / 1_000_000);
             var rtpOut = rtpIn + (consumer.LastOutTimestamp - consumer.LastInTimestamp);
             return (ntp, rtpOut);
         }
         var sinceLast = nowUs - consumer.LastSendUs;
-        return (NtpTime.FromUnixMicroseconds(NtpTime.UnixMicrosecondsNow()), consumer.LastOutTimestamp + (uint)(sinceLast * clockRate / 1_000_000));
+        return (NtpTime.FromUnixMicroseconds((DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10), consumer.LastOutTimestamp + (uint)(sinceLast * clockRate / 1_000_000));
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using CoStream.Sfu.Protocols.Dtls;
 using CoStream.Sfu.Protocols.Ice;
 using CoStream.Sfu.Protocols.Srtp;
+using CoStream.Sfu.Negotiation;
 using CoStream.Sfu.Routing;
 
 namespace CoStream.Sfu.Transport;
@@ -129,7 +130,7 @@ internal sealed partial class WebRtcTransport : IDatagramSender
         {
             DtlsHandshakeResult result;
             try { result = dtls.Handshake(timeout, CancellationToken.None); }
-            catch (Exception e) { result = DtlsHandshakeResult.Failed(DtlsError.ProtocolError, e.Message); }
+            catch (Exception) { result = new DtlsHandshakeResult { Error = DtlsError.ProtocolError }; }
             _router.Endpoint.Post(() => OnDtlsCompleted(result));
         }, TaskCreationOptions.LongRunning);
         dtls.Closed += error => _router.Endpoint.Post(() => Close(error));
@@ -163,14 +164,14 @@ internal sealed partial class WebRtcTransport : IDatagramSender
         if (!result.Success)
         {
             _router.Counters.Increment("dtls.handshake.failed." + result.Error);
-            _router.Log($"transport {Id} ({Participant}): DTLS failed: {result.Error} {result.Detail}");
+            _router.Log($"transport {Id} ({Participant}): DTLS failed: {result}");
             Close(result.Error);
             return;
         }
-        var profile = (SrtpProfile)result.SrtpProfile;
-        SrtpProfile = result.SrtpProfile;
-        _inbound = new SrtpContext(profile, result.RemoteMasterKey, result.RemoteMasterSalt);
-        _outbound = new SrtpContext(profile, result.LocalMasterKey, result.LocalMasterSalt);
+        var profile = (SrtpProfile)result.ProfileId;
+        SrtpProfile = result.ProfileId;
+        _inbound = new SrtpContext(profile, result.RemoteMasterKey.Span, result.RemoteMasterSalt.Span);
+        _outbound = new SrtpContext(profile, result.LocalMasterKey.Span, result.LocalMasterSalt.Span);
         State = TransportState.Connected;
         _router.Counters.Increment("dtls.handshake.completed");
         _router.Log($"transport {Id} ({Participant}): connected, SRTP profile {profile}");
