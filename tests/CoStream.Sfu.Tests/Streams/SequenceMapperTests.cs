@@ -233,13 +233,21 @@ public sealed class SequenceMapperTests
                 }
 
                 bool mapped = mapper.TryMap(input, out ushort output);
-                Assert.Equal(!removed[ext] && ext >= firstSeen, mapped);
+                if (mapped != (!removed[ext] && ext >= firstSeen))
+                {
+                    Assert.Fail($"input {ext}: mapped={mapped}, removed={removed[ext]}");
+                }
+
                 if (!mapped)
                 {
                     continue;
                 }
 
-                Assert.True(outputs[ext] == -1 || outputs[ext] == output, "duplicate mapped differently");
+                if (outputs[ext] != -1 && outputs[ext] != output)
+                {
+                    Assert.Fail($"duplicate {ext} mapped differently");
+                }
+
                 outputs[ext] = output;
             }
         }
@@ -261,7 +269,11 @@ public sealed class SequenceMapperTests
                     kept += removed[k] ? 0 : 1;
                 }
 
-                Assert.Equal((ushort)(outputs[previous] + kept), (ushort)outputs[ext]);
+                if ((ushort)(outputs[previous] + kept) != (ushort)outputs[ext])
+                {
+                    Assert.Fail($"inputs {previous}→{ext}: outputs {outputs[previous]}→{outputs[ext]}, expected +{kept}");
+                }
+
                 checkedPairs++;
             }
 
