@@ -31,7 +31,7 @@ public sealed class MediaDescription
     /// <summary>The media token when <see cref="Kind"/> is <see cref="MediaKind.Other"/> (e.g. "text").</summary>
     public string? KindName { get; set; }
 
-    /// <summary>0 means the section is rejected / stopped (RFC 3264 §6, RFC 8829 §5.3.1).</summary>
+    /// <summary>0 means the section is rejected / stopped (RFC 3264 §6, RFC 8829 §5.3.1), unless it is bundle-only.</summary>
     public int Port { get; set; }
 
     /// <summary>Number of ports after a slash (<c>m=audio 49170/2 ...</c>), or null.</summary>
@@ -72,7 +72,13 @@ public sealed class MediaDescription
     /// <summary>Attributes the model does not interpret, in the order they appeared.</summary>
     public List<SdpAttribute> OtherAttributes { get; } = new();
 
-    public bool IsRejected => Port == 0;
+    public bool IsRejected => Port == 0 && !IsBundleOnly;
+
+    /// <summary>
+    /// <c>a=bundle-only</c> (RFC 8843 §6): port 0 in an offer that still asks to join the BUNDLE transport,
+    /// so the section is not rejected.
+    /// </summary>
+    public bool IsBundleOnly => OtherAttributes.Exists(a => a.Name == "bundle-only" && a.Value is null);
 
     /// <summary>True for RTP profiles (<c>RTP/AVP</c>, <c>UDP/TLS/RTP/SAVPF</c>...), whose formats are payload types.</summary>
     public bool IsRtp => Protocol.Contains("RTP/", StringComparison.OrdinalIgnoreCase);

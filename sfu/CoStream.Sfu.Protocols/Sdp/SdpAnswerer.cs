@@ -45,6 +45,7 @@ public static class SdpAnswerer
             MsidSemantic = "WMS *",
         };
         var accepted = new List<string>();
+        DtlsSetup? transportSetup = null;
         foreach (MediaDescription offered in offer.Media)
         {
             MediaDescription? section = TryAccept(offered, options, offeredBundle, accepted.Count);
@@ -53,14 +54,18 @@ public static class SdpAnswerer
                 result.Media.Add(Rejected(offered));
                 continue;
             }
-            if (offered.IceUfrag is null || offered.IcePwd is null)
-                return SdpError.MissingIceCredentials;
-            if (offered.Fingerprint is null)
-                return SdpError.MissingFingerprint;
-            DtlsSetup? setup = AnswerSetup(offered.Setup ?? DtlsSetup.ActPass, options.Setup);
-            if (setup is null)
-                return SdpError.BadSetup;
-            section.Setup = setup;
+            if (accepted.Count == 0)
+            {
+                // The first accepted section carries the shared (BUNDLE) transport; later ones may be bundle-only.
+                if (offered.IceUfrag is null || offered.IcePwd is null)
+                    return SdpError.MissingIceCredentials;
+                if (offered.Fingerprint is null)
+                    return SdpError.MissingFingerprint;
+                transportSetup = AnswerSetup(offered.Setup ?? DtlsSetup.ActPass, options.Setup);
+                if (transportSetup is null)
+                    return SdpError.BadSetup;
+            }
+            section.Setup = transportSetup;
             accepted.Add(offered.Mid!);
             result.Media.Add(section);
         }

@@ -261,7 +261,7 @@ internal static class SdpAttributeParser
             direction = d;
             idText = idText[..slash];
         }
-        if (!SdpParser.TryParseInt(idText, 1, 255, out int id) || parts[1].Any(char.IsControl))
+        if (!SdpParser.TryParseInt(idText, 1, 255, out int id))
             return SdpError.BadAttribute;
         media.Extensions.Add(new HeaderExtension(id, parts[1], direction, parts.Length == 3 ? parts[2].Trim() : null));
         return SdpError.None;

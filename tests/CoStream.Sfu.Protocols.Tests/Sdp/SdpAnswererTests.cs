@@ -332,4 +332,22 @@ public sealed class SdpAnswererTests
         Assert.Equal(new[] { 9, 0 }, answer.Media.Select(m => m.Port));
         Assert.Empty(answer.Groups);
     }
+
+    [Fact]
+    public void Rfc8843_6_BundleOnlySectionIsAccepted()
+    {
+        string text = "v=0\r\no=- 7 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n" +
+                      "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n" + Transport + "a=mid:0\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n" +
+                      "m=video 0 UDP/TLS/RTP/SAVPF 96\r\na=bundle-only\r\na=mid:1\r\na=sendonly\r\na=rtcp-mux\r\na=rtpmap:96 VP8/90000\r\n";
+        SessionDescription offer = SdpAssert.Parse(text);
+        Assert.True(offer.Media[1].IsBundleOnly);
+        Assert.False(offer.Media[1].IsRejected);
+
+        SessionDescription answer = SdpTestOptions.Answer(offer, SdpTestOptions.Create(), out NegotiatedSession negotiated);
+
+        Assert.Equal(new[] { 9, 9 }, answer.Media.Select(m => m.Port));
+        Assert.Equal(new[] { "0", "1" }, answer.BundleGroup!.Mids);
+        Assert.Equal(MediaDirection.RecvOnly, negotiated.FindMedia("1")!.Direction);
+        Assert.Equal("brwU", negotiated.RemoteIceUfrag);
+    }
 }
