@@ -25,9 +25,12 @@
 //   reading after Accept returns, which is why datagrams are still pumped into the record layer
 //   after the handshake (see ReceiveDatagram).
 // * A record that fails its MAC makes BouncyCastle's DtlsTransport send a fatal alert and close.
-//   RFC 6347 §4.1.2.7 says to drop such records silently, so after the handshake we read from the
-//   record layer directly (not through DtlsTransport, which adds the fatal alert), and count the
-//   drop instead.
+//   RFC 6347 §4.1.2.7 says to drop such records silently, so after the handshake each record goes
+//   straight to the record layer's ProcessRecord (bound once by reflection against 1.8.10; if that
+//   fails we fall back to its Receive loop), never through DtlsTransport, and the drop is counted.
+// * Known limit inside BouncyCastle: during the handshake a well-formed forged record can still
+//   spoil it (the first record read pins the record version; the first fragment seen for a
+//   message_seq fixes its type and length). That needs someone spoofing the ICE-checked address.
 using System.Reflection;
 using Org.BouncyCastle.Crypto.Tls;
 using Org.BouncyCastle.Security;
@@ -56,16 +59,24 @@ public sealed class DtlsSrtpTransport : IDisposable
     private static readonly FieldInfo? RecordLayerField =
         typeof(DtlsTransport).GetField("mRecordLayer", BindingFlags.Instance | BindingFlags.NonPublic);
 
+    // DtlsRecordLayer.ProcessRecord(int received, byte[] record, byte[] buf, int off): one record in,
+    // plaintext length (application data) or -1 out; throws on a bad MAC or a fatal alert.
+    private static readonly MethodInfo? ProcessRecordMethod = RecordLayerField?.FieldType.GetMethod("ProcessRecord",
+        BindingFlags.Instance | BindingFlags.NonPublic, null,
+        new[] { typeof(int), typeof(byte[]), typeof(byte[]), typeof(int) }, null);
+
     private readonly object _gate = new();
     private readonly DtlsPeerContext _context;
     private readonly QueuedDatagramTransport _link;
     private readonly long[] _drops = new long[Enum.GetValues<DtlsDropReason>().Length];
     private readonly byte[] _scratch = new byte[MaxDatagramSize];
+    private readonly byte[] _record = new byte[MaxDatagramSize];
 
     private volatile State _state;
     private bool _pumping;
     private DtlsTransport? _dtls;
     private DatagramTransport? _recordLayer;
+    private Func<int, byte[], byte[], int, int>? _processRecord;
 
     public DtlsSrtpTransport(DtlsCertificate local, DtlsRole role, string remoteFingerprintAlgorithm,
         string remoteFingerprint, IDatagramSender sender, IReadOnlyList<ushort> offeredProfiles)
@@ -127,6 +138,9 @@ public sealed class DtlsSrtpTransport : IDisposable
 
     public long GetDropCount(DtlsDropReason reason) => Interlocked.Read(ref _drops[(int)reason]);
 
+    /// <summary>True when established datagrams go record by record into BouncyCastle's record layer (no queue, no exceptions).</summary>
+    internal bool UsesDirectRecordPath => _processRecord is not null;
+
     /// <summary>
     /// Hands one received datagram to DTLS. Copies it; never blocks on the network, never throws.
     /// Before and during the handshake it is queued (bounded; overflow is dropped and counted).
@@ -170,13 +184,20 @@ public sealed class DtlsSrtpTransport : IDisposable
                         return;
                     }
 
-                    if (!_link.TryEnqueue(datagram))
+                    if (_processRecord is not null)
+                    {
+                        closedBy = ProcessRecordsLocked(datagram);
+                    }
+                    else if (!_link.TryEnqueue(datagram))
                     {
                         Count(DtlsDropReason.QueueFull);
                         return;
                     }
+                    else
+                    {
+                        closedBy = PumpLocked();
+                    }
 
-                    closedBy = PumpLocked();
                     break;
 
                 default:
@@ -257,6 +278,12 @@ public sealed class DtlsSrtpTransport : IDisposable
 
             _dtls = dtls;
             _recordLayer = RecordLayerField?.GetValue(dtls) as DatagramTransport ?? dtls;
+            if (ProcessRecordMethod is not null && !ReferenceEquals(_recordLayer, dtls))
+            {
+                _processRecord = (Func<int, byte[], byte[], int, int>)ProcessRecordMethod.CreateDelegate(
+                    typeof(Func<int, byte[], byte[], int, int>), _recordLayer);
+            }
+
             _link.SwitchToPolling();
             _state = State.Established;
 
@@ -385,8 +412,57 @@ public sealed class DtlsSrtpTransport : IDisposable
     }
 
     /// <summary>
-    /// Drains the queue through the record layer (caller holds <see cref="_gate"/>). Each call
-    /// normally carries the one datagram just queued, and counts one outcome for it unless it
+    /// Feeds the records of one datagram straight to the record layer (caller holds
+    /// <see cref="_gate"/>), counting one outcome for the datagram unless it ended the association.
+    /// </summary>
+    private DtlsError ProcessRecordsLocked(ReadOnlySpan<byte> datagram)
+    {
+        DtlsDropReason? outcome = null;
+        int offset = 0;
+        while (offset < datagram.Length && !_context.FatalAlertReceived && !_context.CloseNotifyReceived)
+        {
+            // DtlsRecordScanner.Scan said Plausible, so every header is complete and in bounds.
+            int length = DtlsRecordScanner.HeaderLength
+                + System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(datagram[(offset + DtlsRecordScanner.LengthOffset)..]);
+            datagram.Slice(offset, length).CopyTo(_record);
+            offset += length;
+            try
+            {
+                if (_processRecord!(length, _record, _scratch, 0) >= 0)
+                {
+                    outcome ??= DtlsDropReason.ApplicationData;
+                }
+            }
+            catch (Exception)
+            {
+                if (!_context.FatalAlertReceived)
+                {
+                    // Bad MAC, bad padding, decode error: drop the record, keep the association.
+                    outcome ??= DtlsDropReason.RejectedRecord;
+                }
+            }
+        }
+
+        if (_context.FatalAlertReceived || _context.CloseNotifyReceived)
+        {
+            return EndLocked();
+        }
+
+        Count(outcome ?? DtlsDropReason.DiscardedByRecordLayer);
+        return DtlsError.None;
+    }
+
+    private DtlsError EndLocked()
+    {
+        _state = _context.FatalAlertReceived ? State.Failed : State.Closed;
+        _link.Dispose();
+        return _context.FatalAlertReceived ? DtlsError.Alert : DtlsError.Closed;
+    }
+
+    /// <summary>
+    /// Drains the queue through the record layer's own receive loop (caller holds <see cref="_gate"/>):
+    /// used for datagrams left over when the handshake ends, and for every datagram if the direct
+    /// record path could not be bound. Each call normally carries the one datagram just queued, and counts one outcome for it unless it
     /// ended the association. Returns how the association ended if it just did, else None.
     /// </summary>
     private DtlsError PumpLocked()
@@ -426,9 +502,7 @@ public sealed class DtlsSrtpTransport : IDisposable
 
             if (_context.FatalAlertReceived || _context.CloseNotifyReceived)
             {
-                _state = _context.FatalAlertReceived ? State.Failed : State.Closed;
-                _link.Dispose();
-                return _context.FatalAlertReceived ? DtlsError.Alert : DtlsError.Closed;
+                return EndLocked();
             }
 
             // Nothing surfaced: a replay, an unknown epoch, or a stale handshake record (which may

@@ -97,7 +97,7 @@ public sealed class DtlsCertificateTests
         // SubjectPublicKeyInfo parameters: named curve OID prime256v1 (1.2.840.10045.3.1.7), not explicit.
         Assert.Equal(
             new byte[] { 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07 },
-            parsed.PublicKey.EncodedParameters.RawData);
+            parsed.PublicKey.EncodedParameters!.RawData);
         Assert.InRange(parsed.NotBefore.ToUniversalTime(), before.AddDays(-1).AddMinutes(-1), before.AddMinutes(1));
         Assert.InRange(parsed.NotAfter.ToUniversalTime(), before.AddDays(30).AddMinutes(-1), before.AddDays(30).AddMinutes(1));
         Assert.True(parsed.SerialNumberBytes.Length > 0);
