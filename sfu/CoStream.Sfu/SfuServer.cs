@@ -59,7 +59,10 @@ public sealed class SfuServer : IAsyncDisposable
     public Task<SdpResult> PlayAsync(string room, string participant, string offerSdp, string? source, CancellationToken ct = default) =>
         _endpoint.InvokeAsync(() => Sessions.Play(_router, room, participant, offerSdp, source, UdpEndpoint.NowUs()));
 
-    /// <summary>Opens a receive connection offering the room's other participants' tracks; re-offers go through <paramref name="sendOffer"/>.</summary>
+    /// <summary>
+    /// Opens a receive connection offering the room's other participants' tracks; re-offers go through
+    /// <paramref name="sendOffer"/>. The result's SDP is null when there is nothing to receive yet.
+    /// </summary>
     public Task<SdpResult> SubscribeAsync(string room, string participant, Func<string, Task> sendOffer, CancellationToken ct = default) =>
         _endpoint.InvokeAsync(() => Sessions.Subscribe(_router, room, participant, sendOffer, UdpEndpoint.NowUs()));
 

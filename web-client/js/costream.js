@@ -97,7 +97,7 @@ export class CoStreamClient {
     pc.onconnectionstatechange = () => this.log('subscriber ' + pc.connectionState);
     this.subscriber = pc;
     const offer = await this.hub.invoke('Subscribe');
-    await this.onServerOffer(offer);
+    if (offer) await this.onServerOffer(offer);   // empty: nothing published yet, the offer will be pushed
   }
 
   onServerOffer(sdp) {

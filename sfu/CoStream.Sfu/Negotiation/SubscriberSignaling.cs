@@ -61,12 +61,17 @@ internal sealed class SubscriberSignaling(WebRtcTransport transport, Router rout
         }
     }
 
-    /// <summary>The first offer, returned to the caller of Subscribe rather than pushed.</summary>
-    public string CreateInitialOffer()
+    /// <summary>
+    /// The first offer, returned to the caller of Subscribe rather than pushed; null while the room has
+    /// nothing to receive (an offer without m-sections has no BUNDLE group, which browsers refuse) —
+    /// the first track that appears is then offered through the push channel.
+    /// </summary>
+    public string? CreateInitialOffer()
     {
         SyncConsumersWithoutOffer();
-        _pending = BuildOffer();
         _dirty = false;
+        if (_slots.Count == 0) return null;
+        _pending = BuildOffer();
         return _pending.ToString();
     }
 

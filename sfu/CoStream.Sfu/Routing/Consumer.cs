@@ -30,7 +30,7 @@ internal sealed class Consumer
         _timestamp = new TimestampMapper(producer.Codec.ClockRate, firstOutput: (uint)Random.Shared.Next());
         if (producer.Kind == MediaKind.Video) _retransmissions = new RetransmissionBuffer(retransmissionPackets);
         WaitingForKeyFrame = producer.Kind == MediaKind.Video;
-        if (producer.IsSimulcast) Layers = new SimulcastLayerSelector(producer.LayerCount);
+        if (producer.IsSimulcast) Layers = new SimulcastLayerSelector();
         CurrentLayer = producer.IsSimulcast ? -1 : 0;
     }
 
@@ -70,19 +70,18 @@ internal sealed class Consumer
         if (!Active || Closed) return;
         if (Layers is not null)
         {
-            if (layer != CurrentLayer)
+            // Simulcast: switch to the target layer on its keyframe; a new input space continues the output.
+            if (keyFrame && Layers.OnKeyFrame(layer))
             {
-                if (!keyFrame || layer != Layers.TargetLayer)
-                {
-                    if (layer == Layers.TargetLayer) Producer.KeyFrameWanted = true;
-                    return;
-                }
-                // Switch on the target layer's keyframe: a new input space continues the output.
                 _sequence.Switch(header.SequenceNumber);
                 _timestamp.Switch(header.Timestamp, nowUs);
                 CurrentLayer = layer;
-                Layers.OnKeyFrame(layer);
                 WaitingForKeyFrame = false;
+            }
+            if (!Layers.ShouldForward(layer))
+            {
+                if (Layers.TakeKeyFrameRequest()) Producer.KeyFrameWanted = true;
+                return;
             }
         }
         if (WaitingForKeyFrame)
@@ -122,6 +121,16 @@ internal sealed class Consumer
         stored.CopyTo(buffer);
         RetransmittedPackets++;
         Transport.SendRtp(buffer, stored.Length);
+    }
+
+    /// <summary>Re-evaluates the simulcast layer from the layers' measured bitrates and the subscriber's estimate.</summary>
+    public void UpdateLayer(long nowUs)
+    {
+        if (Layers is null) return;
+        Span<long> bitrates = stackalloc long[Producer.LayerCount];
+        Producer.LayerMeter.GetBitrates(nowUs / 1000, bitrates);
+        Layers.Update(bitrates, (long)Math.Min(Transport.EstimatedBitrate, long.MaxValue), nowUs / 1000);
+        if (Layers.TakeKeyFrameRequest()) Producer.KeyFrameWanted = true;
     }
 
     public void RequestKeyFrame()

@@ -10,7 +10,8 @@ internal sealed partial class WebRtcTransport
     private const long NackIntervalUs = 10_000;
     private const long TwccIntervalUs = 50_000;
     private const long ReportIntervalUs = 1_000_000;
-    private long _lastNackUs, _lastTwccUs, _lastReportUs;
+    private const long LayerIntervalUs = 250_000;
+    private long _lastNackUs, _lastTwccUs, _lastReportUs, _lastLayerUs;
     private byte _firSequence;
     private readonly ushort[] _lost = new ushort[256];
     private readonly NackEntry[] _nackEntries = new NackEntry[64];
@@ -112,11 +113,20 @@ internal sealed partial class WebRtcTransport
                         length += nack.WriteTo(buffer.AsSpan(length));
                         _router.Counters.Increment("rtcp.nack.sent");
                     }
-                    if (nacks.ShouldRequestKeyFrame) producer.KeyFrameWanted = true;
+                    if (nacks.TakeKeyFrameRequest()) producer.KeyFrameWanted = true;
                 }
-                if (producer.KeyFrameWanted && producer.Kind == MediaKind.Video && producer.KeyFrames.ShouldSend(nowUs / 1000))
+                var sendKeyFrameRequest = false;
+                if (producer.KeyFrameWanted && producer.Kind == MediaKind.Video)
                 {
                     producer.KeyFrameWanted = false;
+                    sendKeyFrameRequest = producer.KeyFrames.ShouldSend(nowUs / 1000);
+                }
+                else if (producer.Kind == MediaKind.Video)
+                {
+                    sendKeyFrameRequest = producer.KeyFrames.ShouldSendPending(nowUs / 1000);
+                }
+                if (sendKeyFrameRequest)
+                {
                     for (var layer = 0; layer < producer.LayerCount; layer++)
                     {
                         if (producer.GetLayer(layer) is not { } stream || length + PictureLossIndication.Size > limit) continue;
@@ -140,6 +150,11 @@ internal sealed partial class WebRtcTransport
         {
             _lastReportUs = nowUs;
             SendReports(nowUs);
+        }
+        if (nowUs - _lastLayerUs >= LayerIntervalUs)
+        {
+            _lastLayerUs = nowUs;
+            foreach (var consumer in _consumers) consumer.UpdateLayer(nowUs);
         }
     }
 

@@ -52,7 +52,10 @@ public sealed class MediaHub(SfuServer sfu, RoomTokenService tokens, MediaSessio
         return result.Sdp!;
     }
 
-    /// <summary>Opens the caller's receive connection: returns the SFU's offer of the room's tracks.</summary>
+    /// <summary>
+    /// Opens the caller's receive connection: returns the SFU's offer of the room's tracks, or an empty
+    /// string when nothing is published yet (the first offer then arrives as an "offer" message).
+    /// </summary>
     public async Task<string> Subscribe()
     {
         var token = RequireToken();
@@ -63,7 +66,7 @@ public sealed class MediaHub(SfuServer sfu, RoomTokenService tokens, MediaSessio
         if (!result.Ok) throw Refuse("subscribe", result.Error!);
         sessions.Add(connectionId, result.TransportId);
         sessions.SetSubscriber(connectionId, result.TransportId);
-        return result.Sdp!;
+        return result.Sdp ?? "";
     }
 
     /// <summary>The browser's answer to an offer from <see cref="Subscribe"/> or a later re-offer.</summary>

@@ -50,12 +50,12 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
         var player = await _browser.OpenAsync(_server.BaseUrl);
         var location = await publisher.EvaluateAsync<string>(
             "(t) => window.costream.whipPublish({ room: 'room-w', participant: 'obs-1', role: 'anchor', token: t })",
-            _server.Token("room-w", "obs-1", Auth.ParticipantRole.Anchor));
+            _server.Token("room-w", "obs-1", global::CoStream.Signaling.Auth.ParticipantRole.Anchor));
         Assert.StartsWith("/whip/room-w/", location);
         await Task.Delay(1000);
         var playLocation = await player.EvaluateAsync<string>(
             "(t) => window.costream.whepPlay({ room: 'room-w', participant: 'viewer-1', role: 'audience', token: t, source: 'obs-1' })",
-            _server.Token("room-w", "viewer-1", Auth.ParticipantRole.Audience));
+            _server.Token("room-w", "viewer-1", global::CoStream.Signaling.Auth.ParticipantRole.Audience));
         Assert.StartsWith("/whep/room-w/", playLocation);
         var stats = await WaitForMedia(player, "whep player");
         Assert.True(stats.FramesDecoded > 20 && stats.AudioSamples > 48_000, $"WHEP player received {stats}");
@@ -70,7 +70,7 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
         var page = await _browser.OpenAsync(_server.BaseUrl);
         var error = await page.EvaluateAsync<string>(
             "async (t) => { try { await window.costream.whipPublish({ room: 'room-x', participant: 'v', role: 'audience', token: t }); return 'accepted'; } catch (e) { return String(e); } }",
-            _server.Token("room-x", "v", Auth.ParticipantRole.Audience));
+            _server.Token("room-x", "v", global::CoStream.Signaling.Auth.ParticipantRole.Audience));
         Assert.Contains("403", error);
     }
 
@@ -91,6 +91,11 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
             s = await Stats(page);
         } while ((s.FramesDecoded < frames || s.AudioSamples < 96_000) && DateTime.UtcNow < deadline);
         output.WriteLine($"{who}: {s}");
+        if (s.FramesDecoded < frames)
+        {
+            output.WriteLine("page log: " + await page.EvaluateAsync<string>("() => document.getElementById('log').textContent + ' errors: ' + JSON.stringify(window.costream.errors)"));
+            output.WriteLine("server: " + string.Join(", ", _server.Sfu.Counters.Snapshot().Select(kv => kv.Key + "=" + kv.Value)));
+        }
         return s;
     }
 }

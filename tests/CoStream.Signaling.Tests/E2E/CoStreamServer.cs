@@ -27,7 +27,7 @@ public sealed class CoStreamServer : IAsyncDisposable
     public static async Task<CoStreamServer> StartAsync(params string[] extraArgs)
     {
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        string[] args = ["--urls=http://127.0.0.1:0", $"--CoStream:TokenSecret={secret}", "--Logging:LogLevel:Default=Warning", .. extraArgs];
+        string[] args = ["--urls=http://127.0.0.1:0", $"--CoStream:TokenSecret={secret}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:CoStream=Information", .. extraArgs];
         var app = CoStreamHost.Build(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
