@@ -37,6 +37,7 @@ public static class LatencyBenchmark
     private const string Usage = """
         usage: CoStream.LoadTest latency [options]
           --seconds N        measuring time per scenario after warm-up (default 20)
+          --rounds N         run the scenarios N times, interleaved, and pool the samples (default 1)
           --warmup N         seconds discarded after the first frame (default 3)
           --scenarios a,b    which to run (default: all; known: {0})
           --baseline KEY     scenario the ratios are taken against (default janus, else the first)
@@ -48,6 +49,7 @@ public static class LatencyBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         double seconds = 20;
+        int rounds = 1;
         string? only = null, baseline = null, webRoot = null, chromium = "/usr/bin/chromium";
         for (int i = 0; i < args.Length; i++)
         {
@@ -55,6 +57,7 @@ public static class LatencyBenchmark
             switch (args[i])
             {
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--rounds": rounds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": LabPage.WarmUp = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--scenarios": only = Next(); break;
                 case "--baseline": baseline = Next(); break;
@@ -94,24 +97,34 @@ public static class LatencyBenchmark
         Console.WriteLine($"latency: {browser.Version} via {server.BaseUrl}, {seconds:0.#} s per scenario, " +
                           $"{Environment.ProcessorCount} cores, load {LoadAverage()}");
 
-        var rows = new List<LatencySummary>();
-        string? baselineName = null;
-        foreach (var (key, create) in selected)
+        // Interleaved rounds spread the box's background load over all scenarios alike.
+        var scenarios = selected.Select(s => (s.Key, Scenario: s.Create())).ToList();
+        var pooled = scenarios.ToDictionary(s => s.Key, _ => new List<double>());
+        var failed = new Dictionary<string, string>();
+        for (int round = 1; round <= rounds; round++)
         {
-            var scenario = create();
-            if (key == (baseline ?? "janus")) baselineName = scenario.Name;
-            Console.WriteLine($"running {key} ({scenario.Name}) ...");
-            try
+            foreach (var (key, scenario) in scenarios)
             {
-                var samples = await scenario.RunAsync(browser, server.BaseUrl, duration);
-                rows.Add(LatencySummary.From(scenario.Name, samples));
-            }
-            catch (Exception e)
-            {
-                Console.Error.WriteLine($"{key}: {e}");
-                rows.Add(LatencySummary.Failed(scenario.Name, e.Message.Split('\n')[0]));
+                if (failed.ContainsKey(key)) continue;
+                Console.WriteLine($"round {round}/{rounds}: {key} ({scenario.Name}) ...");
+                try
+                {
+                    var samples = await scenario.RunAsync(browser, server.BaseUrl, duration);
+                    pooled[key].AddRange(samples);
+                    var s = LatencySummary.From(scenario.Name, samples);
+                    Console.WriteLine($"  {s.Count} samples, p50 {s.P50:0} ms, p95 {s.P95:0} ms, load {LoadAverage()}");
+                }
+                catch (Exception e)
+                {
+                    Console.Error.WriteLine($"{key}: {e}");
+                    failed[key] = e.Message.Split('\n')[0];
+                }
             }
         }
+        var rows = scenarios.Select(s => failed.TryGetValue(s.Key, out var error)
+            ? LatencySummary.Failed(s.Scenario.Name, error)
+            : LatencySummary.From(s.Scenario.Name, pooled[s.Key])).ToList();
+        string? baselineName = scenarios.FirstOrDefault(s => s.Key == (baseline ?? "janus")).Scenario?.Name;
 
         Console.WriteLine();
         Console.Write(LatencyTable.Format(rows, baselineName));
