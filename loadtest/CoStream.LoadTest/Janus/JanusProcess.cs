@@ -22,6 +22,13 @@ public sealed class JanusProcess : IAsyncDisposable
         _process = process;
         _root = root;
         HttpPort = port;
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;   // Ctrl+C or SIGTERM: leave no orphan
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e)
+    {
+        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
     }
 
     public int HttpPort { get; }
@@ -118,6 +125,7 @@ public sealed class JanusProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         try
         {
             if (!_process.HasExited)
