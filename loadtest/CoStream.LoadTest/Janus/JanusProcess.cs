@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace CoStream.LoadTest.Janus;
 
@@ -22,13 +23,25 @@ public sealed class JanusProcess : IAsyncDisposable
         _process = process;
         _root = root;
         HttpPort = port;
-        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;   // Ctrl+C or SIGTERM: leave no orphan
+        // Leave no orphan Janus when the benchmark is interrupted: the runtime does not raise
+        // ProcessExit on SIGTERM/SIGINT here, so kill on the signal and let it terminate us after.
+        AppDomain.CurrentDomain.ProcessExit += OnExit;
+        _signals = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+                    PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
     }
 
-    private void OnProcessExit(object? sender, EventArgs e)
+    private readonly PosixSignalRegistration[] _signals;
+
+    private void OnSignal(PosixSignalContext context) => KillNow();
+
+    private void OnExit(object? sender, EventArgs e) => KillNow();
+
+    private void KillNow()
     {
         try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
         catch (InvalidOperationException) { }
+        try { Directory.Delete(_root, recursive: true); }
+        catch (IOException) { }
     }
 
     public int HttpPort { get; }
@@ -125,7 +138,8 @@ public sealed class JanusProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        AppDomain.CurrentDomain.ProcessExit -= OnExit;
+        foreach (var signal in _signals) signal.Dispose();
         try
         {
             if (!_process.HasExited)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CoStream.LoadTest.Latency;
@@ -29,6 +30,9 @@ public sealed class StaticFileServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // Not ConsoleLifetime: it would swallow Ctrl+C/SIGTERM to stop only this server, and the
+        // benchmark would run on. With the default handling the process exits (and kills Janus).
+        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var files = new PhysicalFileProvider(Path.GetFullPath(root));
@@ -57,6 +61,12 @@ public sealed class StaticFileServer : IAsyncDisposable
             }
         }
         return null;
+    }
+
+    private sealed class PassiveLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
