@@ -1,0 +1,23 @@
+namespace CoStream.LoadTest.Janus;
+
+/// <summary>How to start Debian's Janus for a lab run.</summary>
+public sealed record JanusOptions
+{
+    public string Executable { get; init; } = "/usr/bin/janus";
+
+    /// <summary>Folder holding Janus's plugins/ and transports/ (Debian's multiarch path).</summary>
+    public string LibraryRoot { get; init; } = "/usr/lib/x86_64-linux-gnu/janus";
+
+    /// <summary>HTTP API port on 127.0.0.1; 0 picks a free one.</summary>
+    public int HttpPort { get; init; }
+
+    /// <summary>The page origin allowed by CORS (e.g. http://127.0.0.1:5000); null lets Janus answer "*".</summary>
+    public string? AllowOrigin { get; init; }
+
+    public string RtpPortRange { get; init; } = "40000-49999";
+
+    /// <summary>Janus log level 0–7; 3 keeps warnings and errors.</summary>
+    public int DebugLevel { get; init; } = 3;
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);
+}
