@@ -48,6 +48,13 @@ public sealed class SfuServer : IAsyncDisposable
     public DtlsCertificate Certificate { get; }
     public System.Net.IPEndPoint LocalEndPoint => _endpoint.LocalEndPoint;
 
+    /// <summary>Bytes the engine's loop thread has allocated since start (for allocations-per-packet figures).</summary>
+    public long LoopAllocatedBytes => _endpoint.LoopAllocatedBytes;
+
+    /// <summary>Datagrams the loop has received and sent.</summary>
+    public long DatagramsReceived => _endpoint.DatagramsReceived;
+    public long DatagramsSent => _endpoint.DatagramsSent;
+
     /// <summary>Raised (on the loop thread) when a room's dominant speaker changes: (room, participant).</summary>
     public event Action<string, string>? ActiveSpeakerChanged;
 

@@ -57,6 +57,9 @@ internal sealed class UdpEndpoint : IDisposable
     public long DatagramsSent => Interlocked.Read(ref _sent);
     public long SendErrors => Interlocked.Read(ref _sendErrors);
     public int LoopThreadId => _thread.ManagedThreadId;
+    /// <summary>Bytes allocated so far by the loop thread (sampled every tick): the hot path's allocation figure.</summary>
+    public long LoopAllocatedBytes => Interlocked.Read(ref _loopAllocated);
+    private long _loopAllocated;
     private long _sent, _sendErrors;
 
     public static long NowUs() => Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000);
@@ -140,6 +143,7 @@ internal sealed class UdpEndpoint : IDisposable
             if (now - _lastTickUs >= TickIntervalUs)
             {
                 _lastTickUs = now;
+                Interlocked.Exchange(ref _loopAllocated, GC.GetAllocatedBytesForCurrentThread());
                 try { handler.OnTick(now); }
                 catch (Exception e) { UnhandledError?.Invoke(e); }
             }

@@ -47,6 +47,16 @@ public static class CoStreamHost
         {
             sfu = sfu.Counters.Snapshot(),
             signaling = counters.Snapshot(),
+            engine = new
+            {
+                udpPort = sfu.LocalEndPoint.Port,
+                datagramsReceived = sfu.DatagramsReceived,
+                datagramsSent = sfu.DatagramsSent,
+                loopAllocatedBytes = sfu.LoopAllocatedBytes,
+                processAllocatedBytes = GC.GetTotalAllocatedBytes(false),
+                gen0Collections = GC.CollectionCount(0),
+                gen2Collections = GC.CollectionCount(2),
+            },
         }));
         if (config.GetValue("CoStream:DevTokens", true))
         {
