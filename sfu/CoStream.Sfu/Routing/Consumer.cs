@@ -120,6 +120,7 @@ internal sealed class Consumer
         var buffer = Transport.SendBuffer;
         stored.CopyTo(buffer);
         RetransmittedPackets++;
+        Transport.CountRetransmission();
         Transport.SendRtp(buffer, stored.Length);
     }
 

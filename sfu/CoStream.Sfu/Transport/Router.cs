@@ -35,6 +35,7 @@ internal sealed class Router : IDatagramHandler
         Counters = counters;
         _log = log;
         Forwarded = counters.Get("rtp.forwarded");
+        Retransmitted = counters.Get("rtp.retransmitted");
         StunRefusals = new RefusalCounters<IceLiteOutcome>(counters, "ice");
         SrtpRefusals = new RefusalCounters<SrtpError>(counters, "srtp");
         SrtcpRefusals = new RefusalCounters<SrtpError>(counters, "srtcp");
@@ -49,6 +50,7 @@ internal sealed class Router : IDatagramHandler
     public DtlsCertificate Certificate { get; }
     public SfuCounters Counters { get; }
     public SfuCounters.StrongBox Forwarded { get; }
+    public SfuCounters.StrongBox Retransmitted { get; }
     public RefusalCounters<IceLiteOutcome> StunRefusals { get; }
     public RefusalCounters<SrtpError> SrtpRefusals { get; }
     public RefusalCounters<SrtpError> SrtcpRefusals { get; }

@@ -199,6 +199,8 @@ internal sealed partial class WebRtcTransport : IDatagramSender
         _router.Endpoint.Send(buffer.AsSpan(0, protectedLength), remote);
     }
 
+    public void CountRetransmission() => _router.Retransmitted.Value++;
+
     // ---- lifecycle ----
 
     public void OnTick(long nowUs)

@@ -24,6 +24,7 @@ public static class CoStreamHost
             ListenAddress = IPAddress.Parse(config["Sfu:ListenAddress"] ?? "127.0.0.1"),
             Port = int.Parse(config["Sfu:Port"] ?? "0"),
             AnnouncedAddress = config["Sfu:AnnouncedAddress"] is { Length: > 0 } a ? IPAddress.Parse(a) : null,
+            AnnouncedPort = config["Sfu:AnnouncedPort"] is { Length: > 0 } ap ? int.Parse(ap) : null,
         }, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSignalR(o =>
         {
