@@ -29,6 +29,13 @@ public sealed class SfuOptions
     /// <summary>Packets kept per outgoing stream to answer NACKs.</summary>
     public int RetransmissionBufferPackets { get; init; } = 1024;
 
+    /// <summary>
+    /// Playout delay (min, max) in ms the SFU asks subscribers' jitter buffers to keep for video, through
+    /// the playout-delay header extension; null leaves the browser's own choice. Co-streaming is a
+    /// conversation, so the default asks for the least delay.
+    /// </summary>
+    public (int MinMs, int MaxMs)? VideoPlayoutDelay { get; init; } = (0, 0);
+
     /// <summary>Video codecs offered to publishers, in the SFU's preference order (the publisher's own order wins).</summary>
     public IReadOnlyList<string> VideoCodecs { get; init; } = ["VP8", "H264"];
 }

@@ -14,6 +14,7 @@ public static class LatencyBenchmark
     [
         ("janus", () => new JanusScenario()),
         ("p2p", () => new PeerConnectionScenario()),
+        ("sfu", () => new SfuScenario()),
     ];
 
     public static readonly string[] ChromiumArgs =

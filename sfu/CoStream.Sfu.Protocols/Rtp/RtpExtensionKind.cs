@@ -14,4 +14,5 @@ public enum RtpExtensionKind : byte
     AbsSendTime,
     TransportSequenceNumber,
     AudioLevel,
+    PlayoutDelay,
 }

@@ -21,6 +21,9 @@ public static class RtpExtensionUris
     /// <summary>RFC 6464: client-to-mixer audio level.</summary>
     public const string AudioLevel = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 
+    /// <summary>libwebrtc's playout-delay extension: the sender bounds the receiver's jitter-buffer delay.</summary>
+    public const string PlayoutDelay = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
+
     /// <summary>The kind an extmap URI names; <see cref="RtpExtensionKind.Unknown"/> for any other URI.</summary>
     public static RtpExtensionKind GetKind(string uri) => uri switch
     {
@@ -30,6 +33,7 @@ public static class RtpExtensionUris
         AbsSendTime => RtpExtensionKind.AbsSendTime,
         TransportSequenceNumber => RtpExtensionKind.TransportSequenceNumber,
         AudioLevel => RtpExtensionKind.AudioLevel,
+        PlayoutDelay => RtpExtensionKind.PlayoutDelay,
         _ => RtpExtensionKind.Unknown,
     };
 
@@ -42,6 +46,7 @@ public static class RtpExtensionUris
         RtpExtensionKind.AbsSendTime => AbsSendTime,
         RtpExtensionKind.TransportSequenceNumber => TransportSequenceNumber,
         RtpExtensionKind.AudioLevel => AudioLevel,
+        RtpExtensionKind.PlayoutDelay => PlayoutDelay,
         _ => null,
     };
 }

@@ -14,6 +14,7 @@ internal static class MediaProfile
     /// <summary>Extension ids the SFU uses in its own offers (one map for the whole BUNDLE).</summary>
     public const int AudioLevelId = 1;
     public const int AbsSendTimeId = 2;
+    public const int PlayoutDelayId = 3;
 
     public static readonly string[] VideoFeedback = ["nack", "nack pli", "ccm fir", "goog-remb", "transport-cc"];
     public static readonly string[] AudioFeedback = ["transport-cc"];

@@ -88,6 +88,7 @@ internal static class Sessions
         }
         audio.HeaderExtensions.Add(RtpExtensionUris.AudioLevel);
         video.HeaderExtensions.Add(RtpExtensionUris.AbsSendTime);
+        if (router.Options.VideoPlayoutDelay is not null) video.HeaderExtensions.Add(RtpExtensionUris.PlayoutDelay);
         video.RtcpFeedback.AddRange(MediaProfile.SubscriberVideoFeedback);
         var options = AnswerOptionsFor(router, transport, audio, video);
         foreach (var (mid, track) in tracks) options.OutgoingTracks[mid] = track;
@@ -108,6 +109,7 @@ internal static class Sessions
             {
                 AbsSendTimeId = media.GetExtensionId(RtpExtensionUris.AbsSendTime),
                 AudioLevelId = media.GetExtensionId(RtpExtensionUris.AudioLevel),
+                PlayoutDelayId = media.GetExtensionId(RtpExtensionUris.PlayoutDelay),
                 Active = true,
             };
             producer.AddConsumer(consumer);

@@ -122,6 +122,8 @@ internal sealed class SubscriberSignaling(WebRtcTransport transport, Router rout
                 media.Extensions.Add(slot.Kind == MediaKind.Audio
                     ? new HeaderExtension(MediaProfile.AudioLevelId, RtpExtensionUris.AudioLevel)
                     : new HeaderExtension(MediaProfile.AbsSendTimeId, RtpExtensionUris.AbsSendTime));
+                if (slot.Kind == MediaKind.Video && router.Options.VideoPlayoutDelay is not null)
+                    media.Extensions.Add(new HeaderExtension(MediaProfile.PlayoutDelayId, RtpExtensionUris.PlayoutDelay));
                 media.Track = new OutgoingTrack(consumer.Ssrc, consumer.Cname, consumer.Producer.Participant, consumer.Producer.Id);
             }
             options.Media.Add(media);
@@ -150,6 +152,7 @@ internal sealed class SubscriberSignaling(WebRtcTransport transport, Router rout
             consumer.PayloadType = (byte)media.Codecs[0].PayloadType;
             consumer.AbsSendTimeId = media.GetExtensionId(RtpExtensionUris.AbsSendTime);
             consumer.AudioLevelId = media.GetExtensionId(RtpExtensionUris.AudioLevel);
+            consumer.PlayoutDelayId = media.GetExtensionId(RtpExtensionUris.PlayoutDelay);
             if (!consumer.Active)
             {
                 consumer.Active = true;

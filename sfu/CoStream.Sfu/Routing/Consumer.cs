@@ -44,6 +44,7 @@ internal sealed class Consumer
     public int AbsSendTimeId { get; set; }
     public int AudioLevelId { get; set; }
     public int MidId { get; set; }
+    public int PlayoutDelayId { get; set; }
     /// <summary>Forwarding starts once the subscriber's answer accepted this consumer's m-section.</summary>
     public bool Active { get; set; }
     public bool WaitingForKeyFrame { get; private set; }
@@ -153,6 +154,11 @@ internal sealed class Consumer
         {
             ext[extLength++] = (byte)((AbsSendTimeId << 4) | (AbsSendTime.ValueLength - 1));
             extLength += AbsSendTime.WriteTo(ext.Slice(extLength), AbsSendTime.FromMicroseconds(nowUs));
+        }
+        if (PlayoutDelayId is > 0 and < 15 && Transport.PlayoutDelay is { } delay)
+        {
+            ext[extLength++] = (byte)((PlayoutDelayId << 4) | (PlayoutDelay.ValueLength - 1));
+            extLength += PlayoutDelay.WriteTo(ext.Slice(extLength), delay.MinMs, delay.MaxMs);
         }
         if (AudioLevelId is > 0 and < 15 && Producer.Transport.AudioLevelId > 0
             && RtpHeaderExtensions.TryFindExtension(src, h, Producer.Transport.AudioLevelId, out var levelOffset, out var levelLength) && levelLength == 1)

@@ -199,6 +199,8 @@ internal sealed partial class WebRtcTransport : IDatagramSender
         _router.Endpoint.Send(buffer.AsSpan(0, protectedLength), remote);
     }
 
+    public (int MinMs, int MaxMs)? PlayoutDelay => _router.Options.VideoPlayoutDelay;
+
     public void CountRetransmission() => _router.Retransmitted.Value++;
 
     // ---- lifecycle ----

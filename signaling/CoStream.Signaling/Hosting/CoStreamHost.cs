@@ -25,6 +25,9 @@ public static class CoStreamHost
             Port = int.Parse(config["Sfu:Port"] ?? "0"),
             AnnouncedAddress = config["Sfu:AnnouncedAddress"] is { Length: > 0 } a ? IPAddress.Parse(a) : null,
             AnnouncedPort = config["Sfu:AnnouncedPort"] is { Length: > 0 } ap ? int.Parse(ap) : null,
+            VideoPlayoutDelay = config["Sfu:VideoPlayoutDelayMaxMs"] is { Length: > 0 } pd
+                ? (int.Parse(pd) < 0 ? null : (0, int.Parse(pd)))
+                : (0, 0),
         }, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSignalR(o =>
         {
