@@ -22,6 +22,7 @@ public sealed class CoStreamServer : IAsyncDisposable
 
     public string BaseUrl { get; }
     public SfuServer Sfu => _app.Services.GetRequiredService<SfuServer>();
+    public IServiceProvider Services => _app.Services;
     public RoomTokenService Tokens => _app.Services.GetRequiredService<RoomTokenService>();
 
     public static async Task<CoStreamServer> StartAsync(params string[] extraArgs)
