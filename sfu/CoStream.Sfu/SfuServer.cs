@@ -96,7 +96,7 @@ public sealed class SfuServer : IAsyncDisposable
     public Task<RoomSnapshot?> GetRoomAsync(string room) =>
         _endpoint.InvokeAsync(() => _router.FindRoom(room) is { } r
             ? new RoomSnapshot(r.Id, r.Transports.Select(t => new TransportSnapshot(t.Id, t.Participant, t.State.ToString(),
-                t.Producers.Select(p => $"{p.Kind}:{p.Codec.Name}").ToArray(), t.Consumers.Count)).ToArray(), r.ActiveSpeaker)
+                t.Producers.Select(p => $"{p.Kind}:{p.Codec.Name}" + (p.IsSimulcast ? ":" + string.Join('/', Enumerable.Range(0, p.LayerCount).Select(l => p.GetLayer(l) is { } s ? $"{s.Rid}={s.Packets}" : "-")) : "")).ToArray(), t.Consumers.Count)).ToArray(), r.ActiveSpeaker)
             : null);
 
     public async ValueTask DisposeAsync()

@@ -51,6 +51,7 @@ export class CoStreamClient {
       .withUrl('/hubs/media', { accessTokenFactory: () => token })
       .build();
     this.hub.on('offer', (sdp) => this.onServerOffer(sdp));
+    this.hub.on('activeSpeaker', (participant) => { this.activeSpeaker = participant; this.log('active speaker: ' + participant); });
     await this.hub.start();
     this.log('hub connected as ' + opts.participant);
     if (opts.role !== 'audience' && opts.publish !== false) await this.publish(opts);

@@ -2,6 +2,7 @@ using System.Net;
 using CoStream.Sfu;
 using CoStream.Signaling.Auth;
 using CoStream.Signaling.Media;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.FileProviders;
 
 namespace CoStream.Signaling.Hosting;
@@ -73,6 +74,10 @@ public static class CoStreamHost
                 return Results.Text(tokens.Issue(room, participant, r, TimeSpan.FromHours(12)));
             });
         }
+        var sfu = app.Services.GetRequiredService<SfuServer>();
+        var hub = app.Services.GetRequiredService<IHubContext<MediaHub>>();
+        // Raised on the SFU's loop thread: hand off, never block it.
+        sfu.ActiveSpeakerChanged += (room, participant) => _ = hub.Clients.Group(room).SendAsync("activeSpeaker", participant);
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SfuServer>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }

@@ -102,3 +102,48 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
 
 [CollectionDefinition("browser", DisableParallelization = true)]
 public sealed class BrowserCollection;
+
+/// <summary>Simulcast publishing and the room's dominant speaker, with real browsers.</summary>
+[Collection("browser")]
+public sealed class SimulcastAndSpeakerTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private CoStreamServer _server = null!;
+    private Browser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await CoStreamServer.StartAsync();
+        _browser = await Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SimulcastPublisher_IsReceivedOnOneLayer_AndTheSpeakerIsAnnounced()
+    {
+        var anchor = await _browser.OpenAsync(_server.BaseUrl);
+        var viewer = await _browser.OpenAsync(_server.BaseUrl);
+        await anchor.EvaluateAsync("() => window.costream.join({ room: 'sim', participant: 'anchor-1', role: 'anchor', simulcast: true })");
+        await viewer.EvaluateAsync("() => window.costream.join({ room: 'sim', participant: 'viewer-1', role: 'audience' })");
+        var stats = await new BrowserMediaTests(output).WaitForMedia(viewer, "simulcast viewer");
+        var room = await _server.Sfu.GetRoomAsync("sim");
+        var producers = room!.Transports.SelectMany(t => t.Producers).ToArray();
+        output.WriteLine("producers: " + string.Join("; ", producers));
+        Assert.Contains(producers, p => p.StartsWith("Video:VP8:") && p.Split(':')[2].Split('/').Length == 3);
+        Assert.True(stats.FramesDecoded > 20, $"viewer decoded {stats}");
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        string? speaker = null;
+        while (speaker is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            speaker = await viewer.EvaluateAsync<string?>("() => window.costream.activeSpeaker ?? null");
+        }
+        output.WriteLine($"active speaker seen by the viewer: {speaker}; SFU: {room.ActiveSpeaker}");
+        Assert.Equal("anchor-1", speaker);
+    }
+}
