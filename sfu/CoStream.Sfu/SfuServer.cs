@@ -99,8 +99,11 @@ public sealed class SfuServer : IAsyncDisposable
                 t.Producers.Select(p => $"{p.Kind}:{p.Codec.Name}" + (p.IsSimulcast ? ":" + string.Join('/', Enumerable.Range(0, p.LayerCount).Select(l => p.GetLayer(l) is { } s ? $"{s.Rid}={s.Packets}" : "-")) : "")).ToArray(), t.Consumers.Count)).ToArray(), r.ActiveSpeaker)
             : null);
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
             await _endpoint.InvokeAsync(() => { _router.CloseAll(); return true; }).WaitAsync(TimeSpan.FromSeconds(2));

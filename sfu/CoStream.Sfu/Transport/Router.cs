@@ -59,8 +59,13 @@ internal sealed class Router : IDatagramHandler
     private SfuCounters.StrongBox DemuxRefusals { get; }
     private SfuCounters.StrongBox UnknownSource { get; }
 
-    /// <summary>Scratch for one outgoing RTP packet (the loop forwards one packet at a time).</summary>
-    public byte[] SendBuffer { get; } = GC.AllocateArray<byte>(UdpEndpoint.ReceiveBufferSize, pinned: true);
+    /// <summary>Where the next outgoing RTP packet is built: the send batch's current slot.</summary>
+    public byte[] SendBuffer => Endpoint.Batch.Current;
+
+    /// <summary>Queues the packet built in <see cref="SendBuffer"/> for the end of this loop turn.</summary>
+    public void EnqueueSend(int length, SocketAddress to) => Endpoint.Batch.Enqueue(length, to);
+
+    public void Flush() => Endpoint.Batch.Flush();
     public byte[] RtcpBuffer { get; } = new byte[1400];
 
     public event Action<string, string>? ActiveSpeakerChanged;

@@ -16,6 +16,9 @@ internal interface IDatagramHandler
 
     /// <summary>Timer tick on the loop thread (about every millisecond under load, at most every 5 ms idle).</summary>
     void OnTick(long nowUs);
+
+    /// <summary>End of a loop turn: send whatever the turn queued.</summary>
+    void Flush();
 }
 
 /// <summary>
@@ -50,7 +53,11 @@ internal sealed class UdpEndpoint : IDisposable
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _from = new SocketAddress(address.AddressFamily);
         _thread = new Thread(Run) { IsBackground = true, Name = "costream-sfu-loop" };
+        Batch = new UdpSendBatch(_socket, ReceiveBufferSize);
     }
+
+    /// <summary>Loop-thread send batching (sendmmsg); see <see cref="UdpSendBatch"/>.</summary>
+    public UdpSendBatch Batch { get; }
 
     public IPEndPoint LocalEndPoint { get; }
     public long DatagramsReceived { get; private set; }
@@ -147,16 +154,22 @@ internal sealed class UdpEndpoint : IDisposable
                 try { handler.OnTick(now); }
                 catch (Exception e) { UnhandledError?.Invoke(e); }
             }
+            try { handler.Flush(); }
+            catch (Exception e) { UnhandledError?.Invoke(e); }
         }
     }
 
     /// <summary>A bug surfaced on the loop thread (logged by the owner); the loop keeps running.</summary>
     public event Action<Exception>? UnhandledError;
 
+    private int _disposed;
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _running = false;
         _socket.Dispose();
         if (_thread.IsAlive && !IsLoopThread) _thread.Join(1000);
+        if (!_thread.IsAlive) Batch.Dispose();
     }
 }

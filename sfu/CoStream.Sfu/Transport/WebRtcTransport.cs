@@ -180,13 +180,13 @@ internal sealed partial class WebRtcTransport : IDatagramSender
 
     // ---- sending ----
 
-    /// <summary>Protects a plain RTP packet in <paramref name="buffer"/> in place and sends it to the peer.</summary>
+    /// <summary>Protects a plain RTP packet built in <see cref="SendBuffer"/> in place and queues it for the peer.</summary>
     public void SendRtp(byte[] buffer, int length)
     {
         if (_outbound is null || _remote is not { } remote) return;
         var error = _outbound.ProtectRtp(buffer, length, out var protectedLength);
         if (error != SrtpError.None) { _router.SrtpRefusals.Count(error); return; }
-        _router.Endpoint.Send(buffer.AsSpan(0, protectedLength), remote);
+        _router.EnqueueSend(protectedLength, remote);
         _router.Forwarded.Value++;
     }
 
