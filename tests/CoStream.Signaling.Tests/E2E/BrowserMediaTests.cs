@@ -26,13 +26,15 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    [Fact]
-    public async Task AnchorAndGuest_PublishAndReceiveEachOther_BothDirections()
+    [Theory]
+    [InlineData("VP8")]
+    [InlineData("H264")]
+    public async Task AnchorAndGuest_PublishAndReceiveEachOther_BothDirections(string codec)
     {
         var anchor = await _browser.OpenAsync(_server.BaseUrl);
         var guest = await _browser.OpenAsync(_server.BaseUrl);
-        await Join(anchor, "room-a", "anchor-1", "anchor");
-        await Join(guest, "room-a", "guest-1", "guest");
+        await Join(anchor, "room-a", "anchor-1", "anchor", videoCodec: codec);
+        await Join(guest, "room-a", "guest-1", "guest", videoCodec: codec);
 
         var a = await WaitForMedia(anchor, "anchor");
         var g = await WaitForMedia(guest, "guest");
@@ -41,6 +43,8 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(a.FramesDecoded > 20 && a.AudioSamples > 48_000, $"anchor received {a}");
         Assert.True(g.FramesDecoded > 20 && g.AudioSamples > 48_000, $"guest received {g}");
         Assert.True(_server.Sfu.Counters.Read("rtp.forwarded") > 0);
+        var decodedCodecs = await anchor.EvaluateAsync<string[]>("async () => Object.keys((await window.costream.inboundStats()).byCodec)");
+        Assert.Contains("video/" + codec, decodedCodecs);
     }
 
     [Fact]
