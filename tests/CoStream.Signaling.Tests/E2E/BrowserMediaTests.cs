@@ -85,7 +85,10 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
         JsonSerializer.Deserialize<InboundStats>(await page.EvaluateAsync<JsonElement>("() => window.costream.inboundStats()"),
             new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
 
-    internal async Task<InboundStats> WaitForMedia(IPage page, string who, int frames = 40, int seconds = 30)
+    internal Task<InboundStats> WaitForMedia(IPage page, string who, int frames = 40, int seconds = 30) =>
+        WaitForMedia(page, who, output, _server, frames, seconds);
+
+    internal static async Task<InboundStats> WaitForMedia(IPage page, string who, ITestOutputHelper output, CoStreamServer? server, int frames = 40, int seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         InboundStats s;
@@ -98,7 +101,8 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
         if (s.FramesDecoded < frames)
         {
             output.WriteLine("page log: " + await page.EvaluateAsync<string>("() => document.getElementById('log').textContent + ' errors: ' + JSON.stringify(window.costream.errors)"));
-            output.WriteLine("server: " + string.Join(", ", _server.Sfu.Counters.Snapshot().Select(kv => kv.Key + "=" + kv.Value)));
+            if (server is not null)
+                output.WriteLine("server: " + string.Join(", ", server.Sfu.Counters.Snapshot().Where(kv => kv.Value != 0).Select(kv => kv.Key + "=" + kv.Value)));
         }
         return s;
     }
@@ -133,7 +137,7 @@ public sealed class SimulcastAndSpeakerTests(ITestOutputHelper output) : IAsyncL
         var viewer = await _browser.OpenAsync(_server.BaseUrl);
         await anchor.EvaluateAsync("() => window.costream.join({ room: 'sim', participant: 'anchor-1', role: 'anchor', simulcast: true })");
         await viewer.EvaluateAsync("() => window.costream.join({ room: 'sim', participant: 'viewer-1', role: 'audience' })");
-        var stats = await new BrowserMediaTests(output).WaitForMedia(viewer, "simulcast viewer");
+        var stats = await BrowserMediaTests.WaitForMedia(viewer, "simulcast viewer", output, _server);
         var room = await _server.Sfu.GetRoomAsync("sim");
         var producers = room!.Transports.SelectMany(t => t.Producers).ToArray();
         output.WriteLine("producers: " + string.Join("; ", producers));

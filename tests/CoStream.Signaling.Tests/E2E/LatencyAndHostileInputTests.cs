@@ -57,8 +57,7 @@ public sealed class LatencyAndHostileInputTests(ITestOutputHelper output) : IAsy
         var guest = await _browser.OpenAsync(_server.BaseUrl);
         await BrowserMediaTests.Join(anchor, "hostile", "anchor-1", "anchor");
         await BrowserMediaTests.Join(guest, "hostile", "guest-1", "guest");
-        var tests = new BrowserMediaTests(output);
-        var before = await tests.WaitForMedia(guest, "guest before", frames: 20);
+        var before = await BrowserMediaTests.WaitForMedia(guest, "guest before", output, _server, frames: 20);
 
         var sfu = new IPEndPoint(IPAddress.Loopback, _server.Sfu.LocalEndPoint.Port);
         var datagramsBefore = _server.Sfu.DatagramsReceived;

@@ -39,7 +39,6 @@ public sealed class LossRecoveryTests(ITestOutputHelper output) : IAsyncLifetime
         var guest = await _browser.OpenAsync(_server.BaseUrl);
         await BrowserMediaTests.Join(anchor, "lossy", "anchor-1", "anchor");
         await BrowserMediaTests.Join(guest, "lossy", "guest-1", "guest");
-        var tests = new BrowserMediaTests(output);
 
         var first = await WaitFor(guest, frames: 40);
         await Task.Delay(TimeSpan.FromSeconds(10));
