@@ -186,6 +186,16 @@ internal sealed class JanusRestClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Stop the long poll first, so that it does not ask for the destroyed session.
+        _stop.Cancel();
+        try
+        {
+            await _poll.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (Exception)
+        {
+        }
+
         try
         {
             using var cts = new CancellationTokenSource(2000);
@@ -194,15 +204,6 @@ internal sealed class JanusRestClient : IAsyncDisposable
         catch (Exception)
         {
             // Already gone.
-        }
-
-        _stop.Cancel();
-        try
-        {
-            await _poll.WaitAsync(TimeSpan.FromSeconds(2));
-        }
-        catch (Exception)
-        {
         }
 
         _stop.Dispose();
