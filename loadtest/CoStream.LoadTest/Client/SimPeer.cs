@@ -60,7 +60,7 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
             // The kernel's cap applies.
         }
 
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket.Bind(new IPEndPoint(options.BindAddress ?? IPAddress.Loopback, 0));
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         LocalSsrc = (uint)Random.Shared.Next(1, int.MaxValue);
         AudioSsrc = (uint)Random.Shared.Next(1, int.MaxValue);
@@ -91,8 +91,11 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
 
     public bool IsConnected => _outbound is not null;
 
-    /// <summary>Our host candidate, as an SDP candidate value.</summary>
-    public string HostCandidate => IceCandidate.CreateHost(LocalEndPoint).ToString();
+    /// <summary>Our host candidate, as the value of an SDP <c>a=candidate:</c> line (without the "candidate:" prefix:
+    /// strict parsers such as Janus's reject <c>a=candidate:candidate:1 ...</c>).</summary>
+    public string HostCandidate => IceCandidate.CreateHost(LocalEndPoint).ToString() is var c && c.StartsWith(IceCandidate.Prefix, StringComparison.Ordinal)
+        ? c[IceCandidate.Prefix.Length..]
+        : c;
 
     public static long NowUs() => Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000);
 
@@ -242,6 +245,12 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         (string answerSdp, Uri? resource) = await WhipClient.PostOfferAsync(endpoint, token, offer.ToString(), ct);
         _resource = resource;
         _token = token;
+        await ApplyAnswerAsync(offer, answerSdp, null, ct);
+    }
+
+    /// <summary>Reads the answer to our offer (credentials, fingerprint, DTLS role, SSRCs, candidates) and connects as ICE controlling agent.</summary>
+    private async Task ApplyAnswerAsync(Sfu.Protocols.Sdp.SessionDescription offer, string answerSdp, IEnumerable<IceCandidate>? extraCandidates, CancellationToken ct)
+    {
         var error = Sfu.Protocols.Sdp.SessionDescription.TryParse(answerSdp, out var answer);
         if (error != Sfu.Protocols.Sdp.SdpError.None)
         {
@@ -254,14 +263,7 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
             throw new InvalidOperationException("The answer has no ICE credentials or fingerprint.");
         }
 
-        foreach (var media in session.Media)
-        {
-            foreach (var ssrc in media.RemoteSsrcs)
-            {
-                RegisterRemoteSsrc(ssrc.Ssrc, media.Codecs.Count > 0 ? media.Codecs[0].ClockRate : 90000);
-            }
-        }
-
+        RegisterRemoteSsrcs(session);
         var candidates = new List<IceCandidate>();
         foreach (var media in answer!.Media)
         {
@@ -272,6 +274,11 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
                     candidates.Add(candidate!);
                 }
             }
+        }
+
+        if (extraCandidates is not null)
+        {
+            candidates.AddRange(extraCandidates);
         }
 
         var remote = new RemotePeer(session.RemoteIceUfrag, session.RemoteIcePwd, candidates,

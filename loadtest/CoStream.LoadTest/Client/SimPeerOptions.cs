@@ -32,6 +32,12 @@ public sealed class SimPeerOptions
     /// <summary>Publishers start sending as soon as SRTP is up; otherwise call <see cref="SimPeer.StartMedia"/>.</summary>
     public bool StartMediaOnConnect { get; init; } = true;
 
+    /// <summary>
+    /// Local IPv4 address of the peer's socket; null: 127.0.0.1. The Janus target binds to the host's own
+    /// interface address, because libnice (Janus's ICE) never gathers loopback candidates.
+    /// </summary>
+    public System.Net.IPAddress? BindAddress { get; init; }
+
     /// <summary>Kernel receive buffer asked for (the kernel may cap it at net.core.rmem_max).</summary>
     public int SocketReceiveBufferBytes { get; init; } = 4 << 20;
 }

@@ -37,15 +37,46 @@ internal static class ForwardBenchmark
             baseline.Print(Console.Out, null);
         }
 
-        byte[] secret = RandomNumberGenerator.GetBytes(32);
-        var tokens = new RoomTokenService(secret);
-        await using var host = await HostProcess.StartAsync(o.HostDll, Convert.ToBase64String(secret));
-        Console.WriteLine($"# host pid {host.Pid} at {host.BaseUrl}");
         if (!o.Baseline)
         {
             ForwardResult.PrintHeader(Console.Out);
         }
 
+        if (o.Target is ForwardTarget.CoStream or ForwardTarget.Both)
+        {
+            await RunCoStreamAsync(o, peerOptions, rows, baseline);
+        }
+
+        if (o.Target is ForwardTarget.Janus or ForwardTarget.Both)
+        {
+            await RunJanusAsync(o, peerOptions, rows, baseline);
+        }
+
+        Console.WriteLine();
+        ForwardResult.PrintHeader(Console.Out);
+        foreach (ForwardResult row in rows)
+        {
+            row.Print(Console.Out, ReferenceEquals(row, baseline) ? null : baseline);
+        }
+
+        if (o.Target == ForwardTarget.Both)
+        {
+            Console.WriteLine();
+            ForwardResult.PrintComparison(Console.Out, rows.Where(r => r.Target == "CoStream").ToList(),
+                rows.Where(r => r.Target == JanusTarget).ToList());
+        }
+
+        return 0;
+    }
+
+    private const string JanusTarget = "Janus 1.1.2";
+
+    private static async Task RunCoStreamAsync(ForwardOptions o, SimPeerOptions peerOptions, List<ForwardResult> rows, ForwardResult? baseline)
+    {
+        byte[] secret = RandomNumberGenerator.GetBytes(32);
+        var tokens = new RoomTokenService(secret);
+        await using var host = await HostProcess.StartAsync(o.HostDll, Convert.ToBase64String(secret));
+        Console.WriteLine($"# host pid {host.Pid} at {host.BaseUrl}");
         foreach (int n in o.Subscribers)
         {
             ForwardResult row;
@@ -63,16 +94,61 @@ internal static class ForwardBenchmark
             rows.Add(row);
             row.Print(Console.Out, baseline);
         }
-
-        Console.WriteLine();
-        ForwardResult.PrintHeader(Console.Out);
-        foreach (ForwardResult row in rows)
-        {
-            row.Print(Console.Out, ReferenceEquals(row, baseline) ? null : baseline);
-        }
-
-        return 0;
     }
+
+    private static async Task RunJanusAsync(ForwardOptions o, SimPeerOptions peerOptions, List<ForwardResult> rows, ForwardResult? baseline)
+    {
+        string log = Path.Combine(Path.GetTempPath(), $"costream-janus-forward-{Environment.ProcessId}.log");
+        // libnice never gathers loopback candidates: Janus and the SimPeers use this host's own IPv4
+        // address instead. Datagrams to a local address never leave the host (the kernel delivers them
+        // through the loopback device, as for 127.0.0.1).
+        System.Net.IPAddress ip = o.JanusAddress ?? LocalIPv4()
+            ?? throw new InvalidOperationException("No non-loopback IPv4 address for Janus's ICE (pass --janus-ip).");
+        peerOptions = new SimPeerOptions
+        {
+            VideoPacketsPerSecond = peerOptions.VideoPacketsPerSecond,
+            VideoPayloadBytes = peerOptions.VideoPayloadBytes,
+            BindAddress = ip,
+        };
+        await using var janus = await Janus.JanusProcess.StartAsync(new Janus.JanusOptions
+        {
+            DebugLevel = o.JanusDebugLevel,
+            LogFile = log,
+            IceEnforceList = ip.ToString(),
+            NiceDebug = Environment.GetEnvironmentVariable("COSTREAM_JANUS_NICE_DEBUG") == "1",
+        });
+        Console.WriteLine($"# janus pid {janus.Pid} at {janus.ApiUrl}, ICE on {ip}, log {log}");
+        foreach (int n in o.Subscribers)
+        {
+            ForwardResult row;
+            try
+            {
+                row = await JanusForward.MeasureFanOutAsync(janus, n, peerOptions, o);
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException or HttpRequestException)
+            {
+                Console.WriteLine($"| {JanusTarget} | {n} | {o.Rate} | failed: {e.Message} |");
+                if (janus.HasExited)
+                {
+                    Console.WriteLine("# Janus exited; last log lines:\n" + janus.RecentLog);
+                    return;
+                }
+
+                continue;
+            }
+
+            rows.Add(row);
+            row.Print(Console.Out, baseline);
+        }
+    }
+
+    private static System.Net.IPAddress? LocalIPv4() =>
+        System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up
+                && i.NetworkInterfaceType != System.Net.NetworkInformation.NetworkInterfaceType.Loopback)
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
 
     private static async Task<ForwardResult> MeasureDirectAsync(SimPeerOptions peerOptions, ForwardOptions o)
     {
@@ -143,6 +219,13 @@ internal static class ForwardBenchmark
     }
 }
 
+internal enum ForwardTarget
+{
+    CoStream,
+    Janus,
+    Both,
+}
+
 internal sealed class ForwardOptions
 {
     public int[] Subscribers { get; private set; } = [1, 2, 4, 8, 16, 32];
@@ -152,6 +235,9 @@ internal sealed class ForwardOptions
     public double WarmupSeconds { get; private set; } = 3;
     public bool Baseline { get; private set; } = true;
     public string HostDll { get; private set; } = DefaultHostDll();
+    public ForwardTarget Target { get; private set; } = ForwardTarget.Both;
+    public int JanusDebugLevel { get; private set; } = 3;
+    public System.Net.IPAddress? JanusAddress { get; private set; }
 
     public static ForwardOptions? Parse(string[] args)
     {
@@ -168,6 +254,17 @@ internal sealed class ForwardOptions
                 case "--warmup": o.WarmupSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--no-baseline": o.Baseline = false; break;
                 case "--host": o.HostDll = Path.GetFullPath(Next()); break;
+                case "--target":
+                    o.Target = Next() switch
+                    {
+                        "costream" => ForwardTarget.CoStream,
+                        "janus" => ForwardTarget.Janus,
+                        "both" => ForwardTarget.Both,
+                        _ => throw new ArgumentException("--target costream|janus|both"),
+                    };
+                    break;
+                case "--janus-ip": o.JanusAddress = System.Net.IPAddress.Parse(Next()); break;
+                case "--janus-debug": o.JanusDebugLevel = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: return null;
             }
         }
@@ -183,7 +280,7 @@ internal sealed class ForwardOptions
 
     public static void PrintUsage()
     {
-        Console.Error.WriteLine("usage: CoStream.LoadTest forward [--n 1,2,4,8,16,32] [--rate 1000] [--payload 1100] [--duration 10] [--warmup 3] [--no-baseline] [--host path/CoStream.Signaling.dll]");
+        Console.Error.WriteLine("usage: CoStream.LoadTest forward [--n 1,2,4,8,16,32] [--rate 1000] [--payload 1100] [--duration 10] [--warmup 3] [--no-baseline] [--host path/CoStream.Signaling.dll] [--target costream|janus|both] [--janus-debug 3] [--janus-ip <local IPv4>]");
         Console.Error.WriteLine("  build the host first: dotnet build signaling/CoStream.Signaling -c Release (building the load test does it too)");
     }
 

@@ -61,11 +61,11 @@ internal static class JanusConfig
         sb.AppendLine($"\trtp_port_range = \"{o.RtpPortRange}\"");
         sb.AppendLine("}");
         sb.AppendLine("nat: {");
-        sb.AppendLine("\tnice_debug = false");
+        sb.AppendLine($"\tnice_debug = {(o.NiceDebug ? "true" : "false")}");
         sb.AppendLine("\tfull_trickle = true");
         sb.AppendLine("\tice_lite = false");
         sb.AppendLine("\tignore_mdns = true");
-        sb.AppendLine("\tice_enforce_list = \"lo\"");
+        sb.AppendLine($"\tice_enforce_list = \"{o.IceEnforceList}\"");
         sb.AppendLine("}");
         sb.AppendLine("plugins: {");
         sb.AppendLine("}");

@@ -19,5 +19,17 @@ public sealed record JanusOptions
     /// <summary>Janus log level 0–7; 3 keeps warnings and errors.</summary>
     public int DebugLevel { get; init; } = 3;
 
+    /// <summary>
+    /// nat.ice_enforce_list: interface names or IP addresses Janus gathers on. libnice skips loopback
+    /// interfaces, so "lo" ends up gathering on every other interface; give an IP for one candidate.
+    /// </summary>
+    public string IceEnforceList { get; init; } = "lo";
+
+    /// <summary>libnice debug output (nat.nice_debug, G_MESSAGES_DEBUG=all): very verbose, for ICE diagnostics only.</summary>
+    public bool NiceDebug { get; init; }
+
+    /// <summary>When set, every line Janus writes (stdout and stderr) is appended to this file too.</summary>
+    public string? LogFile { get; init; }
+
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);
 }

@@ -17,6 +17,7 @@ public sealed class JanusProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _root;
     private readonly Queue<string> _log = new();
+    private StreamWriter? _logFile;
 
     private JanusProcess(Process process, string root, int port)
     {
@@ -51,6 +52,11 @@ public sealed class JanusProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Pid => _process.Id;
+
+    /// <summary>The file that receives the whole log (<see cref="JanusOptions.LogFile"/>), or null.</summary>
+    public string? LogFile { get; private set; }
+
     /// <summary>The last lines Janus wrote (stdout and stderr), for diagnostics.</summary>
     public string RecentLog
     {
@@ -75,11 +81,18 @@ public sealed class JanusProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = root,
         };
+        if (options.NiceDebug)
+            psi.Environment["G_MESSAGES_DEBUG"] = "all";
         psi.ArgumentList.Add("--config=" + Path.Combine(root, "janus.jcfg"));
         psi.ArgumentList.Add("--configs-folder=" + root);
 
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var janus = new JanusProcess(process, root, options.HttpPort);
+        if (options.LogFile is { } logFile)
+        {
+            janus.LogFile = logFile;
+            janus._logFile = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        }
         process.OutputDataReceived += (_, e) => janus.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => janus.Keep(e.Data);
         try
@@ -125,6 +138,7 @@ public sealed class JanusProcess : IAsyncDisposable
         lock (_log)
         {
             _log.Enqueue(line);
+            _logFile?.WriteLine(line);
             while (_log.Count > LogLinesKept) _log.Dequeue();
         }
     }
@@ -152,6 +166,7 @@ public sealed class JanusProcess : IAsyncDisposable
         }
         catch (InvalidOperationException) { }   // never started
         _process.Dispose();
+        lock (_log) { _logFile?.Dispose(); _logFile = null; }
         try { Directory.Delete(_root, recursive: true); }
         catch (IOException) { }
     }
