@@ -10,7 +10,8 @@ for proj in "$ROOT"/tests/*/*.csproj; do
   name="$(basename "$proj" .csproj)"
   log="$LOG_DIR/$name.log"
   echo "== $name"
-  dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" \
+  # Inside a namespace with only loopback: browsers and servers cannot reach any other address.
+  "$ROOT/scripts/netns-run.sh" dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" \
     | grep -E '^\s*(Failed|Passed|Skipped) [A-Za-z]|Total tests|Passed!|Failed!|error' | grep -v '^\s*Passed ' || true
   rc=${PIPESTATUS[0]}
   p=$(grep -Eo 'Passed: +[0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)

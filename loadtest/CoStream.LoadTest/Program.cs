@@ -1,4 +1,5 @@
 using CoStream.LoadTest.Forward;
+using CoStream.LoadTest.Fuzz;
 using CoStream.LoadTest.Latency;
 
 // Dispatches by the first argument; each subcommand parses the rest itself.
@@ -8,10 +9,13 @@ switch (args.FirstOrDefault())
         return await LatencyBenchmark.RunAsync(args[1..]);
     case "forward":
         return await ForwardBenchmark.RunAsync(args[1..]);
+    case "fuzz":
+        return await FuzzCommand.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("usage: CoStream.LoadTest <command> [options]");
         Console.Error.WriteLine("commands:");
-        Console.Error.WriteLine("  latency   capture-to-render video latency, Chromium to Chromium (Janus, P2P, ...)");
-        Console.Error.WriteLine("  forward   fan-out 1->N through the CoStream host: forwarded packets/s, CPU, latency, loss");
+        Console.Error.WriteLine("  latency   capture-to-render video latency, Chromium to Chromium (Janus, P2P, CoStream SFU)");
+        Console.Error.WriteLine("  forward   fan-out 1->N through the CoStream host (and Janus): forwarded packets/s, CPU, latency, loss");
+        Console.Error.WriteLine("  fuzz      mutational fuzzing of every protocol parser (--seconds per target, --target, --list)");
         return args.Length == 0 ? 0 : 2;
 }

@@ -99,11 +99,12 @@ internal static class ForwardBenchmark
     private static async Task RunJanusAsync(ForwardOptions o, SimPeerOptions peerOptions, List<ForwardResult> rows, ForwardResult? baseline)
     {
         string log = Path.Combine(Path.GetTempPath(), $"costream-janus-forward-{Environment.ProcessId}.log");
-        // libnice never gathers loopback candidates: Janus and the SimPeers use this host's own IPv4
-        // address instead. Datagrams to a local address never leave the host (the kernel delivers them
-        // through the loopback device, as for 127.0.0.1).
-        System.Net.IPAddress ip = o.JanusAddress ?? LocalIPv4()
-            ?? throw new InvalidOperationException("No non-loopback IPv4 address for Janus's ICE (pass --janus-ip).");
+        // libnice never gathers loopback candidates, so Janus's ICE needs a non-loopback address. Our
+        // rule: traffic goes only to loopback or to test hosts in network namespaces we create. So the
+        // address is never picked automatically: pass --janus-ip with an address of a network namespace
+        // / veth pair you made for the benchmark (docs/benchmarks.md shows how).
+        System.Net.IPAddress ip = o.JanusAddress
+            ?? throw new InvalidOperationException("The janus target needs --janus-ip <IPv4 of a veth in a network namespace you created> (libnice ignores loopback).");
         peerOptions = new SimPeerOptions
         {
             VideoPacketsPerSecond = peerOptions.VideoPacketsPerSecond,
@@ -141,14 +142,6 @@ internal static class ForwardBenchmark
             row.Print(Console.Out, baseline);
         }
     }
-
-    private static System.Net.IPAddress? LocalIPv4() =>
-        System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
-            .Where(i => i.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up
-                && i.NetworkInterfaceType != System.Net.NetworkInformation.NetworkInterfaceType.Loopback)
-            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
-            .Select(a => a.Address)
-            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
 
     private static async Task<ForwardResult> MeasureDirectAsync(SimPeerOptions peerOptions, ForwardOptions o)
     {
@@ -235,7 +228,7 @@ internal sealed class ForwardOptions
     public double WarmupSeconds { get; private set; } = 3;
     public bool Baseline { get; private set; } = true;
     public string HostDll { get; private set; } = DefaultHostDll();
-    public ForwardTarget Target { get; private set; } = ForwardTarget.Both;
+    public ForwardTarget Target { get; private set; } = ForwardTarget.CoStream;
     public int JanusDebugLevel { get; private set; } = 3;
     public System.Net.IPAddress? JanusAddress { get; private set; }
 
