@@ -104,7 +104,8 @@ internal static class ForwardBenchmark
         // address is never picked automatically: pass --janus-ip with an address of a network namespace
         // / veth pair you made for the benchmark (docs/benchmarks.md shows how).
         System.Net.IPAddress ip = o.JanusAddress
-            ?? throw new InvalidOperationException("The janus target needs --janus-ip <IPv4 of a veth in a network namespace you created> (libnice ignores loopback).");
+            ?? (Environment.GetEnvironmentVariable("COSTREAM_LAB_ADDRESS") is { } lab ? System.Net.IPAddress.Parse(lab) : null)
+            ?? throw new InvalidOperationException("The janus target runs under scripts/netns-run.sh --peer (or give --janus-ip <IPv4 of a veth in a network namespace you created>); libnice ignores loopback.");
         peerOptions = new SimPeerOptions
         {
             VideoPacketsPerSecond = peerOptions.VideoPacketsPerSecond,
@@ -115,7 +116,7 @@ internal static class ForwardBenchmark
         {
             DebugLevel = o.JanusDebugLevel,
             LogFile = log,
-            IceEnforceList = ip.ToString(),
+            IceEnforceList = Environment.GetEnvironmentVariable("COSTREAM_PEER_INTERFACE") ?? ip.ToString(),
             NiceDebug = Environment.GetEnvironmentVariable("COSTREAM_JANUS_NICE_DEBUG") == "1",
         });
         Console.WriteLine($"# janus pid {janus.Pid} at {janus.ApiUrl}, ICE on {ip}, log {log}");

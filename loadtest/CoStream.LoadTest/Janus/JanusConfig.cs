@@ -87,7 +87,7 @@ internal static class JanusConfig
         sb.AppendLine("\tbase_path = \"/janus\"");
         sb.AppendLine("\thttp = true");
         sb.AppendLine($"\tport = {o.HttpPort}");
-        sb.AppendLine("\tip = \"127.0.0.1\"");
+        sb.AppendLine($"\tip = \"{o.Address}\"");
         sb.AppendLine("\thttps = false");
         sb.AppendLine("}");
         sb.AppendLine("admin: {");

@@ -23,7 +23,17 @@ public sealed record JanusOptions
     /// nat.ice_enforce_list: interface names or IP addresses Janus gathers on. libnice skips loopback
     /// interfaces, so "lo" ends up gathering on every other interface; give an IP for one candidate.
     /// </summary>
-    public string IceEnforceList { get; init; } = "lo";
+    public string IceEnforceList { get; init; } = Environment.GetEnvironmentVariable("COSTREAM_PEER_INTERFACE") ?? "lo";
+
+    /// <summary>
+    /// Network namespace to run Janus in (scripts/netns-run.sh --peer makes one joined to the lab's
+    /// namespace by a veth pair and exports its name as COSTREAM_PEER_NETNS). libnice ignores loopback,
+    /// so Janus needs such an interface of its own to be benchmarked without touching any other address.
+    /// </summary>
+    public string? NetworkNamespace { get; init; } = Environment.GetEnvironmentVariable("COSTREAM_PEER_NETNS");
+
+    /// <summary>Address Janus's HTTP API listens on (and is reached at): the peer namespace's veth address, else 127.0.0.1.</summary>
+    public string Address { get; init; } = Environment.GetEnvironmentVariable("COSTREAM_PEER_ADDRESS") ?? "127.0.0.1";
 
     /// <summary>libnice debug output (nat.nice_debug, G_MESSAGES_DEBUG=all): very verbose, for ICE diagnostics only.</summary>
     public bool NiceDebug { get; init; }

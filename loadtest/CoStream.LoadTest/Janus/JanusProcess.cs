@@ -48,7 +48,10 @@ public sealed class JanusProcess : IAsyncDisposable
     public int HttpPort { get; }
 
     /// <summary>The REST API root, e.g. http://127.0.0.1:8088/janus.</summary>
-    public string ApiUrl => $"http://127.0.0.1:{HttpPort}/janus";
+    public string ApiUrl => $"http://{Address}:{HttpPort}/janus";
+
+    /// <summary>Where the HTTP API listens.</summary>
+    public string Address { get; private init; } = "127.0.0.1";
 
     public bool HasExited => _process.HasExited;
 
@@ -74,7 +77,8 @@ public sealed class JanusProcess : IAsyncDisposable
         string root = Directory.CreateTempSubdirectory("costream-janus-").FullName;
         JanusConfig.Write(root, options);
 
-        var psi = new ProcessStartInfo(options.Executable)
+        // In a peer namespace: `ip netns exec NS janus ...` (ip execs janus, so the pid is Janus's own).
+        var psi = new ProcessStartInfo(options.NetworkNamespace is null ? options.Executable : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -83,11 +87,18 @@ public sealed class JanusProcess : IAsyncDisposable
         };
         if (options.NiceDebug)
             psi.Environment["G_MESSAGES_DEBUG"] = "all";
+        if (options.NetworkNamespace is { } ns)
+        {
+            psi.ArgumentList.Add("netns");
+            psi.ArgumentList.Add("exec");
+            psi.ArgumentList.Add(ns);
+            psi.ArgumentList.Add(options.Executable);
+        }
         psi.ArgumentList.Add("--config=" + Path.Combine(root, "janus.jcfg"));
         psi.ArgumentList.Add("--configs-folder=" + root);
 
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        var janus = new JanusProcess(process, root, options.HttpPort);
+        var janus = new JanusProcess(process, root, options.HttpPort) { Address = options.Address };
         if (options.LogFile is { } logFile)
         {
             janus.LogFile = logFile;
