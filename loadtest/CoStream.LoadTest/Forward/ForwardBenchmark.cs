@@ -228,7 +228,7 @@ internal sealed class ForwardOptions
     public double Seconds { get; private set; } = 10;
     public double WarmupSeconds { get; private set; } = 3;
     public bool Baseline { get; private set; } = true;
-    public string HostDll { get; private set; } = DefaultHostDll();
+    public string HostDll { get; private set; } = HostProcess.DefaultHostDll();
     public ForwardTarget Target { get; private set; } = ForwardTarget.CoStream;
     public int JanusDebugLevel { get; private set; } = 3;
     public System.Net.IPAddress? JanusAddress { get; private set; }
@@ -276,17 +276,5 @@ internal sealed class ForwardOptions
     {
         Console.Error.WriteLine("usage: CoStream.LoadTest forward [--n 1,2,4,8,16,32] [--rate 1000] [--payload 1100] [--duration 10] [--warmup 3] [--no-baseline] [--host path/CoStream.Signaling.dll] [--target costream|janus|both] [--janus-debug 3] [--janus-ip <local IPv4>]");
         Console.Error.WriteLine("  build the host first: dotnet build signaling/CoStream.Signaling -c Release (building the load test does it too)");
-    }
-
-    private static string DefaultHostDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CoStream.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        string root = dir?.FullName ?? Directory.GetCurrentDirectory();
-        return Path.Combine(root, "signaling", "CoStream.Signaling", "bin", "Release", "net10.0", "CoStream.Signaling.dll");
     }
 }

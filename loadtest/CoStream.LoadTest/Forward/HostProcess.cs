@@ -26,6 +26,16 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The Release build of the host in this repository.</summary>
+    public static string DefaultHostDll()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CoStream.sln")))
+            dir = dir.Parent;
+        string root = dir?.FullName ?? Directory.GetCurrentDirectory();
+        return Path.Combine(root, "signaling", "CoStream.Signaling", "bin", "Release", "net10.0", "CoStream.Signaling.dll");
+    }
+
     public static async Task<HostProcess> StartAsync(string hostDll, string secretBase64)
     {
         if (!File.Exists(hostDll))

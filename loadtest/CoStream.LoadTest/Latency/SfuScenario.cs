@@ -1,4 +1,4 @@
-using CoStream.LoadTest.Hosting;
+using CoStream.LoadTest.Forward;
 using Microsoft.Playwright;
 
 namespace CoStream.LoadTest.Latency;
@@ -13,12 +13,13 @@ public sealed class SfuScenario : ILatencyScenario
 
     public async Task<double[]> RunAsync(IBrowser browser, string baseUrl, TimeSpan duration)
     {
-        await using var host = await CoStreamHostProcess.StartAsync();
+        await using var host = await HostProcess.StartAsync(HostProcess.DefaultHostDll(),
+            Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         await using var context = await browser.NewContextAsync();
         var room = "lat-" + Guid.NewGuid().ToString("N")[..8];
-        var publisher = await LabPage.OpenAsync(context, host.BaseUrl + "/sfu-lab.html", "sfu-pub");
+        var publisher = await LabPage.OpenAsync(context, host.BaseUrl.TrimEnd('/') + "/sfu-lab.html", "sfu-pub");
         await publisher.EvaluateAsync("(room) => window.lab.publish(room)", room);
-        var subscriber = await LabPage.OpenAsync(context, host.BaseUrl + "/sfu-lab.html", "sfu-sub");
+        var subscriber = await LabPage.OpenAsync(context, host.BaseUrl.TrimEnd('/') + "/sfu-lab.html", "sfu-sub");
         await subscriber.EvaluateAsync("(room) => window.lab.subscribe(room)", room);
         var samples = await LabPage.MeasureAsync(subscriber, duration);
         await LabPage.StopAsync(subscriber);
