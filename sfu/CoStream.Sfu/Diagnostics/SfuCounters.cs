@@ -29,10 +29,13 @@ public sealed class RefusalCounters<TError> where TError : struct, Enum
 {
     private readonly SfuCounters.StrongBox[] _boxes;
 
-    public RefusalCounters(SfuCounters counters, string protocol)
+    /// <param name="successes">Outcomes that are not refusals (default: the value 0, "None").</param>
+    public RefusalCounters(SfuCounters counters, string protocol, params TError[] successes)
     {
-        var values = Enum.GetValues<TError>();
-        var max = values.Max(v => Convert.ToInt32(v));
+        var values = Enum.GetValues<TError>()
+            .Where(v => successes.Length == 0 ? Convert.ToInt32(v) != 0 : !successes.Contains(v))
+            .ToArray();
+        var max = Enum.GetValues<TError>().Max(v => Convert.ToInt32(v));
         _boxes = new SfuCounters.StrongBox[max + 1];
         foreach (var v in values)
             _boxes[Convert.ToInt32(v)] = counters.Get($"{protocol}.refused.{v}");

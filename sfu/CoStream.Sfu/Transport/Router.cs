@@ -36,7 +36,7 @@ internal sealed class Router : IDatagramHandler
         _log = log;
         Forwarded = counters.Get("rtp.forwarded");
         Retransmitted = counters.Get("rtp.retransmitted");
-        StunRefusals = new RefusalCounters<IceLiteOutcome>(counters, "ice");
+        StunRefusals = new RefusalCounters<IceLiteOutcome>(counters, "ice", IceLiteOutcome.Responded, IceLiteOutcome.Nominated);
         SrtpRefusals = new RefusalCounters<SrtpError>(counters, "srtp");
         SrtcpRefusals = new RefusalCounters<SrtpError>(counters, "srtcp");
         RtpRefusals = new RefusalCounters<RtpError>(counters, "rtp");

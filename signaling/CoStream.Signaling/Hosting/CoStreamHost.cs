@@ -12,7 +12,8 @@ public static class CoStreamHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings (appsettings.json) come from beside the binary, whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var config = builder.Configuration;
         if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls("http://127.0.0.1:8080");
