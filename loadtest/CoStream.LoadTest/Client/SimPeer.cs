@@ -103,7 +103,7 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         try
         {
             var offer = SimOffer.Publish(peer.LocalIce, Certificate, peer.HostCandidate, peer.AudioSsrc, peer.VideoSsrc);
-            await peer.NegotiateAsync(new Uri(new Uri(baseUrl), $"whip/{Uri.EscapeDataString(room)}"), token, offer, ct);
+            await peer.NegotiateAsync(peer.WhipExchange(new Uri(new Uri(baseUrl), $"whip/{Uri.EscapeDataString(room)}"), token), offer, ct);
             if (peer.Options.StartMediaOnConnect)
             {
                 peer.StartMedia();
@@ -126,7 +126,49 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         {
             var offer = SimOffer.Play(peer.LocalIce, Certificate, peer.HostCandidate);
             string path = $"whep/{Uri.EscapeDataString(room)}" + (source is null ? "" : "?source=" + Uri.EscapeDataString(source));
-            await peer.NegotiateAsync(new Uri(new Uri(baseUrl), path), token, offer, ct);
+            await peer.NegotiateAsync(peer.WhipExchange(new Uri(new Uri(baseUrl), path), token), offer, ct);
+            return peer;
+        }
+        catch
+        {
+            await peer.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Publishes through any signalling: <paramref name="exchange"/> carries our offer (sendonly Opus + VP8)
+    /// to the SFU and returns its answer, e.g. <c>SfuServer.PublishAsync</c> in-process. Connects, and
+    /// (by default) starts sending.
+    /// </summary>
+    public static async Task<SimPeer> PublishAsync(OfferExchange exchange, SimPeerOptions? options = null, CancellationToken ct = default)
+    {
+        var peer = new SimPeer(options ?? new SimPeerOptions(), publishes: true);
+        try
+        {
+            var offer = SimOffer.Publish(peer.LocalIce, Certificate, peer.HostCandidate, peer.AudioSsrc, peer.VideoSsrc);
+            await peer.NegotiateAsync(exchange, offer, ct);
+            if (peer.Options.StartMediaOnConnect)
+            {
+                peer.StartMedia();
+            }
+
+            return peer;
+        }
+        catch
+        {
+            await peer.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Plays through any signalling: <paramref name="exchange"/> carries our recvonly offer and returns the answer.</summary>
+    public static async Task<SimPeer> PlayAsync(OfferExchange exchange, SimPeerOptions? options = null, CancellationToken ct = default)
+    {
+        var peer = new SimPeer(options ?? new SimPeerOptions(), publishes: false);
+        try
+        {
+            await peer.NegotiateAsync(exchange, SimOffer.Play(peer.LocalIce, Certificate, peer.HostCandidate), ct);
             return peer;
         }
         catch
@@ -174,6 +216,8 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
             {
                 TaMs = 5,
                 InitialRtoMs = 100,
+                ConsentIntervalMinMs = Options.ConsentIntervalMs * 4 / 5,
+                ConsentIntervalMaxMs = Options.ConsentIntervalMs * 6 / 5,
             };
             agent.AddLocalCandidate(LocalEndPoint);
             foreach (IceCandidate candidate in remote.Candidates)
@@ -209,6 +253,41 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         }
     }
 
+    /// <summary>Sends raw bytes from this peer's socket to the connected remote (hostile-input tests); false before ICE.</summary>
+    public bool SendRaw(ReadOnlySpan<byte> datagram)
+    {
+        if (_remote is not { } remote || _stopping)
+        {
+            return false;
+        }
+
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, remote);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Goes silent as a crashed or unplugged peer does: no media, no ICE consent, no RTCP, no DTLS
+    /// close_notify — the remote can only notice by consent expiry. The socket is closed; dispose later as usual.
+    /// </summary>
+    public void Vanish()
+    {
+        StopMedia();
+        _stopping = true;
+        if (Thread.CurrentThread != _receiveThread)
+        {
+            _receiveThread.Join(1000);
+        }
+
+        _socket.Dispose();
+    }
+
     public async ValueTask DisposeAsync()
     {
         StopMedia();
@@ -237,11 +316,17 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         _outbound?.Dispose();
     }
 
-    private async Task NegotiateAsync(Uri endpoint, string token, Sfu.Protocols.Sdp.SessionDescription offer, CancellationToken ct)
+    private OfferExchange WhipExchange(Uri endpoint, string token) => async (offerSdp, ct) =>
     {
-        (string answerSdp, Uri? resource) = await WhipClient.PostOfferAsync(endpoint, token, offer.ToString(), ct);
+        (string answerSdp, Uri? resource) = await WhipClient.PostOfferAsync(endpoint, token, offerSdp, ct);
         _resource = resource;
         _token = token;
+        return answerSdp;
+    };
+
+    private async Task NegotiateAsync(OfferExchange exchange, Sfu.Protocols.Sdp.SessionDescription offer, CancellationToken ct)
+    {
+        string answerSdp = await exchange(offer.ToString(), ct);
         var error = Sfu.Protocols.Sdp.SessionDescription.TryParse(answerSdp, out var answer);
         if (error != Sfu.Protocols.Sdp.SdpError.None)
         {
