@@ -38,6 +38,10 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
     private volatile SrtpContext? _outbound;
     private volatile bool _stopping;
     private long _nextTickUs;
+    private const int MaxEarlyPackets = 64;
+    private byte[][]? _early;
+    private readonly int[] _earlyLengths = new int[MaxEarlyPackets];
+    private int _earlyCount;
     private Uri? _resource;
     private string? _token;
 
@@ -390,6 +394,11 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
             }
 
             long now = NowUs();
+            if (_earlyCount > 0 && _inbound is not null)
+            {
+                ReplayEarlyPackets(from, now);
+            }
+
             if (length > 0)
             {
                 OnDatagram(buffer.AsSpan(0, length), from, now);
@@ -413,6 +422,10 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
             case PacketKind.Dtls:
                 _dtls?.ReceiveDatagram(datagram);
                 break;
+            case PacketKind.Rtp when _inbound is null:
+            case PacketKind.Rtcp when _inbound is null:
+                KeepEarlyPacket(datagram);
+                break;
             case PacketKind.Rtp:
                 OnRtp(datagram, nowUs);
                 break;
@@ -420,6 +433,33 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
                 OnRtcp(datagram, nowUs);
                 break;
         }
+    }
+
+    /// <summary>
+    /// SRTP that overtakes our SRTP keys: the server sends media as soon as it has sent its last DTLS
+    /// flight, before our handshake thread has finished with it. Kept (a few) and replayed once the keys are set,
+    /// so a stream's first packets (a keyframe's start) are not lost to the race.
+    /// </summary>
+    private void KeepEarlyPacket(ReadOnlySpan<byte> datagram)
+    {
+        if (_dtls is null || _earlyCount == MaxEarlyPackets || datagram.Length > _receiveBuffer.Length)
+        {
+            return;
+        }
+
+        _early ??= Enumerable.Range(0, MaxEarlyPackets).Select(_ => new byte[_receiveBuffer.Length]).ToArray();
+        datagram.CopyTo(_early[_earlyCount]);
+        _earlyLengths[_earlyCount++] = datagram.Length;
+    }
+
+    private void ReplayEarlyPackets(SocketAddress from, long nowUs)
+    {
+        for (int i = 0; i < _earlyCount; i++)
+        {
+            OnDatagram(_early![i].AsSpan(0, _earlyLengths[i]), from, nowUs);
+        }
+
+        _earlyCount = 0;
     }
 
     private void OnStun(Span<byte> datagram, SocketAddress from, long nowUs)
