@@ -39,19 +39,24 @@ public sealed class KeyFrameRequestTests
     [Fact]
     public async Task ManyPlayersJoiningAtOnce_CostFarFewerPlisThanPlayers()
     {
-        await using var engine = EngineHarness.Start();
+        const int intervalMs = 1000;
+        await using var engine = EngineHarness.Start(new SfuOptions { KeyFrameRequestIntervalMs = intervalMs });
         var publisher = await engine.PublishAsync("key", "pub");
         Assert.True(await EngineHarness.WaitUntilAsync(() => publisher.Peer.Stats.Snapshot().PacketsSent >= 200));
         var before = publisher.Peer.Stats.Snapshot();
+        long joinStartMs = Environment.TickCount64;
 
         var recorders = Enumerable.Range(0, Joiners).Select(_ => new RtpRecorder()).ToArray();
         var players = await Task.WhenAll(recorders.Select((r, i) => engine.PlayAsync("key", $"player{i}", "pub", EngineHarness.PeerOptions(r))));
         Assert.True(await EngineHarness.WaitUntilAsync(() => recorders.All(r => r.Received.Any(p => p.PayloadType == Vp8))),
             "every player receives video");
 
+        long windowMs = Environment.TickCount64 - joinStartMs;
         var delta = publisher.Peer.Stats.Snapshot().Minus(before);
         Assert.True(delta.PlisReceived >= 1, "no PLI reached the publisher");
-        Assert.True(delta.PlisReceived <= Joiners / 3, $"{delta.PlisReceived} PLIs for {Joiners} players joining together");
+        // The throttle's contract: at most one request per interval (plus the first at once), whatever the number of joiners.
+        Assert.True(delta.PlisReceived <= 2 + windowMs / intervalMs, $"{delta.PlisReceived} PLIs in {windowMs} ms");
+        Assert.True(delta.PlisReceived < Joiners / 2, $"{delta.PlisReceived} PLIs for {Joiners} players joining together");
         for (int i = 0; i < Joiners; i++)
             Assert.True(Vp8PayloadDescriptor.IsKeyFrame(recorders[i].Received.First(p => p.PayloadType == Vp8).Payload), $"player {i} ({players[i].TransportId}): the first video packet is not a keyframe");
     }
