@@ -203,7 +203,16 @@ public sealed partial class SimPeer
         BinaryPrimitives.WriteInt64BigEndian(payload[^8..], ++_counter);
         int length = writer.Complete(payload);
         history.Store(sequence, packet.AsSpan(0, length));
+        ObserveSent(packet.AsSpan(0, length));
         ProtectAndSendRtp(packet, length);
+    }
+
+    private void ObserveSent(ReadOnlySpan<byte> packet)
+    {
+        if (Options.RtpObserver is { } observer && RtpHeader.TryRead(packet, out RtpHeader header, out _) == RtpError.None)
+        {
+            observer.OnSent(header, packet);
+        }
     }
 
     private void ProtectAndSendRtp(byte[] packet, int length)
@@ -294,7 +303,9 @@ public sealed partial class SimPeer
 
         Stats.PacketsReceived++;
         Stats.BytesReceived += plainLength;
-        if (!tracker.OnPacket(header.SequenceNumber, header.Timestamp, nowUs, Stats))
+        bool unique = tracker.OnPacket(header.SequenceNumber, header.Timestamp, nowUs, Stats);
+        Options.RtpObserver?.OnReceived(header, plain, duplicate: !unique);
+        if (!unique)
         {
             return;
         }
@@ -356,6 +367,7 @@ public sealed partial class SimPeer
             return;
         }
 
+        ObserveSent(_retransmitBuffer.AsSpan(0, length));
         ProtectAndSendRtp(_retransmitBuffer, length);
         Interlocked.Increment(ref Stats.RetransmissionsSent);
     }

@@ -38,6 +38,10 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
     private volatile SrtpContext? _outbound;
     private volatile bool _stopping;
     private long _nextTickUs;
+    private const int MaxEarlyPackets = 64;
+    private byte[][]? _early;
+    private readonly int[] _earlyLengths = new int[MaxEarlyPackets];
+    private int _earlyCount;
     private Uri? _resource;
     private string? _token;
 
@@ -106,7 +110,7 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         try
         {
             var offer = SimOffer.Publish(peer.LocalIce, Certificate, peer.HostCandidate, peer.AudioSsrc, peer.VideoSsrc);
-            await peer.NegotiateAsync(new Uri(new Uri(baseUrl), $"whip/{Uri.EscapeDataString(room)}"), token, offer, ct);
+            await peer.NegotiateAsync(peer.WhipExchange(new Uri(new Uri(baseUrl), $"whip/{Uri.EscapeDataString(room)}"), token), offer, ct);
             if (peer.Options.StartMediaOnConnect)
             {
                 peer.StartMedia();
@@ -129,7 +133,49 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         {
             var offer = SimOffer.Play(peer.LocalIce, Certificate, peer.HostCandidate);
             string path = $"whep/{Uri.EscapeDataString(room)}" + (source is null ? "" : "?source=" + Uri.EscapeDataString(source));
-            await peer.NegotiateAsync(new Uri(new Uri(baseUrl), path), token, offer, ct);
+            await peer.NegotiateAsync(peer.WhipExchange(new Uri(new Uri(baseUrl), path), token), offer, ct);
+            return peer;
+        }
+        catch
+        {
+            await peer.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Publishes through any signalling: <paramref name="exchange"/> carries our offer (sendonly Opus + VP8)
+    /// to the SFU and returns its answer, e.g. <c>SfuServer.PublishAsync</c> in-process. Connects, and
+    /// (by default) starts sending.
+    /// </summary>
+    public static async Task<SimPeer> PublishAsync(OfferExchange exchange, SimPeerOptions? options = null, CancellationToken ct = default)
+    {
+        var peer = new SimPeer(options ?? new SimPeerOptions(), publishes: true);
+        try
+        {
+            var offer = SimOffer.Publish(peer.LocalIce, Certificate, peer.HostCandidate, peer.AudioSsrc, peer.VideoSsrc);
+            await peer.NegotiateAsync(exchange, offer, ct);
+            if (peer.Options.StartMediaOnConnect)
+            {
+                peer.StartMedia();
+            }
+
+            return peer;
+        }
+        catch
+        {
+            await peer.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Plays through any signalling: <paramref name="exchange"/> carries our recvonly offer and returns the answer.</summary>
+    public static async Task<SimPeer> PlayAsync(OfferExchange exchange, SimPeerOptions? options = null, CancellationToken ct = default)
+    {
+        var peer = new SimPeer(options ?? new SimPeerOptions(), publishes: false);
+        try
+        {
+            await peer.NegotiateAsync(exchange, SimOffer.Play(peer.LocalIce, Certificate, peer.HostCandidate), ct);
             return peer;
         }
         catch
@@ -177,6 +223,8 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
             {
                 TaMs = 5,
                 InitialRtoMs = 100,
+                ConsentIntervalMinMs = Options.ConsentIntervalMs * 4 / 5,
+                ConsentIntervalMaxMs = Options.ConsentIntervalMs * 6 / 5,
             };
             agent.AddLocalCandidate(LocalEndPoint);
             foreach (IceCandidate candidate in remote.Candidates)
@@ -212,6 +260,41 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         }
     }
 
+    /// <summary>Sends raw bytes from this peer's socket to the connected remote (hostile-input tests); false before ICE.</summary>
+    public bool SendRaw(ReadOnlySpan<byte> datagram)
+    {
+        if (_remote is not { } remote || _stopping)
+        {
+            return false;
+        }
+
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, remote);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Goes silent as a crashed or unplugged peer does: no media, no ICE consent, no RTCP, no DTLS
+    /// close_notify — the remote can only notice by consent expiry. The socket is closed; dispose later as usual.
+    /// </summary>
+    public void Vanish()
+    {
+        StopMedia();
+        _stopping = true;
+        if (Thread.CurrentThread != _receiveThread)
+        {
+            _receiveThread.Join(1000);
+        }
+
+        _socket.Dispose();
+    }
+
     public async ValueTask DisposeAsync()
     {
         StopMedia();
@@ -240,11 +323,17 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         _outbound?.Dispose();
     }
 
-    private async Task NegotiateAsync(Uri endpoint, string token, Sfu.Protocols.Sdp.SessionDescription offer, CancellationToken ct)
+    private OfferExchange WhipExchange(Uri endpoint, string token) => async (offerSdp, ct) =>
     {
-        (string answerSdp, Uri? resource) = await WhipClient.PostOfferAsync(endpoint, token, offer.ToString(), ct);
+        (string answerSdp, Uri? resource) = await WhipClient.PostOfferAsync(endpoint, token, offerSdp, ct);
         _resource = resource;
         _token = token;
+        return answerSdp;
+    };
+
+    private async Task NegotiateAsync(OfferExchange exchange, Sfu.Protocols.Sdp.SessionDescription offer, CancellationToken ct)
+    {
+        string answerSdp = await exchange(offer.ToString(), ct);
         await ApplyAnswerAsync(offer, answerSdp, null, ct);
     }
 
@@ -312,6 +401,11 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
             }
 
             long now = NowUs();
+            if (_earlyCount > 0 && _inbound is not null)
+            {
+                ReplayEarlyPackets(from, now);
+            }
+
             if (length > 0)
             {
                 OnDatagram(buffer.AsSpan(0, length), from, now);
@@ -335,6 +429,10 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
             case PacketKind.Dtls:
                 _dtls?.ReceiveDatagram(datagram);
                 break;
+            case PacketKind.Rtp when _inbound is null:
+            case PacketKind.Rtcp when _inbound is null:
+                KeepEarlyPacket(datagram);
+                break;
             case PacketKind.Rtp:
                 OnRtp(datagram, nowUs);
                 break;
@@ -342,6 +440,33 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
                 OnRtcp(datagram, nowUs);
                 break;
         }
+    }
+
+    /// <summary>
+    /// SRTP that overtakes our SRTP keys: the server sends media as soon as it has sent its last DTLS
+    /// flight, before our handshake thread has finished with it. Kept (a few) and replayed once the keys are set,
+    /// so a stream's first packets (a keyframe's start) are not lost to the race.
+    /// </summary>
+    private void KeepEarlyPacket(ReadOnlySpan<byte> datagram)
+    {
+        if (_dtls is null || _earlyCount == MaxEarlyPackets || datagram.Length > _receiveBuffer.Length)
+        {
+            return;
+        }
+
+        _early ??= Enumerable.Range(0, MaxEarlyPackets).Select(_ => new byte[_receiveBuffer.Length]).ToArray();
+        datagram.CopyTo(_early[_earlyCount]);
+        _earlyLengths[_earlyCount++] = datagram.Length;
+    }
+
+    private void ReplayEarlyPackets(SocketAddress from, long nowUs)
+    {
+        for (int i = 0; i < _earlyCount; i++)
+        {
+            OnDatagram(_early![i].AsSpan(0, _earlyLengths[i]), from, nowUs);
+        }
+
+        _earlyCount = 0;
     }
 
     private void OnStun(Span<byte> datagram, SocketAddress from, long nowUs)

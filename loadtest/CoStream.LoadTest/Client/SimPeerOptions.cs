@@ -38,6 +38,12 @@ public sealed class SimPeerOptions
     /// </summary>
     public System.Net.IPAddress? BindAddress { get; init; }
 
+    /// <summary>RFC 7675 consent checks once connected, every this many ms (±20%); browsers use about 5 s.</summary>
+    public int ConsentIntervalMs { get; init; } = 5000;
+
+    /// <summary>Sees every RTP packet sent and received (tests); null for none.</summary>
+    public IRtpObserver? RtpObserver { get; init; }
+
     /// <summary>Kernel receive buffer asked for (the kernel may cap it at net.core.rmem_max).</summary>
     public int SocketReceiveBufferBytes { get; init; } = 4 << 20;
 }

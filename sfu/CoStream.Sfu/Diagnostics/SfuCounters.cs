@@ -41,7 +41,9 @@ public sealed class RefusalCounters<TError> where TError : struct, Enum
             _boxes[Convert.ToInt32(v)] = counters.Get($"{protocol}.refused.{v}");
     }
 
-    public void Count(TError error)
+    public void Count(TError error) => Add(error, 1);
+
+    public void Add(TError error, long count)
     {
         var i = System.Runtime.CompilerServices.Unsafe.SizeOf<TError>() switch
         {
@@ -49,6 +51,6 @@ public sealed class RefusalCounters<TError> where TError : struct, Enum
             2 => System.Runtime.CompilerServices.Unsafe.As<TError, ushort>(ref error),
             _ => System.Runtime.CompilerServices.Unsafe.As<TError, int>(ref error),
         };
-        if ((uint)i < (uint)_boxes.Length && _boxes[i] is { } box) Interlocked.Increment(ref box.Value);
+        if ((uint)i < (uint)_boxes.Length && _boxes[i] is { } box) Interlocked.Add(ref box.Value, count);
     }
 }

@@ -68,7 +68,9 @@ internal sealed class Consumer
 
     public void Forward(ReadOnlySpan<byte> packet, in RtpHeader header, int layer, bool keyFrame, long nowUs)
     {
-        if (!Active || Closed) return;
+        // Nothing goes out before SRTP is up (it would be dropped), so a keyframe forwarded then must not count
+        // as the one this consumer waits for; WebRtcTransport asks for a fresh keyframe once it connects.
+        if (!Active || Closed || Transport.State != TransportState.Connected) return;
         if (Layers is not null)
         {
             // Simulcast: switch to the target layer on its keyframe; a new input space continues the output.

@@ -64,7 +64,8 @@ internal sealed class Producer
     public void AddConsumer(Consumer consumer)
     {
         _consumers.Add(consumer);
-        if (Kind == MediaKind.Video) KeyFrameWanted = true;
+        // A consumer whose transport is still connecting asks when it connects (WebRtcTransport.OnDtlsCompleted).
+        if (Kind == MediaKind.Video && consumer.Transport.State == TransportState.Connected) KeyFrameWanted = true;
     }
 
     public void RemoveConsumer(Consumer consumer) => _consumers.Remove(consumer);

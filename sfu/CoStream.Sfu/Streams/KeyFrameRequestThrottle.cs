@@ -3,14 +3,16 @@ namespace CoStream.Sfu.Streams;
 /// <summary>
 /// Decides when a key-frame request (RTCP PLI, RFC 4585 §6.3.1, or FIR, RFC 5104 §4.3.1) may go to
 /// a publisher, however many subscribers ask: the first request goes at once, then at most one
-/// per interval until a key frame arrives.
+/// per interval.
 /// </summary>
 /// <remarks>
 /// A request refused because of the interval is remembered as pending: the caller's periodic tick
 /// calls <see cref="ShouldSendPending"/> to send it once the interval has passed, so a subscriber
 /// who asked while the SFU was waiting is not forgotten if the key frame got lost. A key frame
-/// arriving (<see cref="OnKeyFrameReceived"/>) satisfies everyone who asked before it and lets the
-/// next request go at once.
+/// arriving (<see cref="OnKeyFrameReceived"/>) satisfies everyone who asked before it, but does not
+/// reopen the interval: on a fast path a key frame answers within milliseconds, so subscribers
+/// joining one after another would otherwise each cost the publisher a key frame (the most expensive
+/// frame it sends). A subscriber asking just after a key frame waits at most one interval.
 /// </remarks>
 public sealed class KeyFrameRequestThrottle
 {
@@ -63,10 +65,9 @@ public sealed class KeyFrameRequestThrottle
         return true;
     }
 
-    /// <summary>A key frame arrived: pending requests are satisfied and the next one goes at once.</summary>
+    /// <summary>A key frame arrived: pending requests are satisfied (the interval since the last request still holds).</summary>
     public void OnKeyFrameReceived()
     {
-        _hasSent = false;
         IsPending = false;
     }
 }

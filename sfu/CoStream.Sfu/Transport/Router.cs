@@ -41,6 +41,7 @@ internal sealed class Router : IDatagramHandler
         SrtcpRefusals = new RefusalCounters<SrtpError>(counters, "srtcp");
         RtpRefusals = new RefusalCounters<RtpError>(counters, "rtp");
         RtcpRefusals = new RefusalCounters<RtcpError>(counters, "rtcp");
+        DtlsRefusals = new RefusalCounters<DtlsDropReason>(counters, "dtls");
         DemuxRefusals = counters.Get("demux.refused.Unknown");
         UnknownSource = counters.Get("demux.refused.UnknownSource");
     }
@@ -56,6 +57,7 @@ internal sealed class Router : IDatagramHandler
     public RefusalCounters<SrtpError> SrtcpRefusals { get; }
     public RefusalCounters<RtpError> RtpRefusals { get; }
     public RefusalCounters<RtcpError> RtcpRefusals { get; }
+    public RefusalCounters<DtlsDropReason> DtlsRefusals { get; }
     private SfuCounters.StrongBox DemuxRefusals { get; }
     private SfuCounters.StrongBox UnknownSource { get; }
 

@@ -156,6 +156,25 @@ internal sealed partial class WebRtcTransport : IDatagramSender
             return;
         }
         _dtls.ReceiveDatagram(datagram);
+        CountDtlsDrops(_dtls);
+    }
+
+    private readonly long[] _dtlsDropsCounted = new long[(int)DtlsDropReason.AfterClose + 1];
+    private long _dtlsDropsTotal;
+
+    /// <summary>Moves the DTLS layer's own drop counts (bad records, queue overflow…) into the engine's "dtls.refused.*" counters.</summary>
+    private void CountDtlsDrops(DtlsSrtpTransport dtls)
+    {
+        var total = dtls.DroppedDatagrams;
+        if (total == _dtlsDropsTotal) return;
+        _dtlsDropsTotal = total;
+        for (var i = 0; i < _dtlsDropsCounted.Length; i++)
+        {
+            var count = dtls.GetDropCount((DtlsDropReason)i);
+            if (count == _dtlsDropsCounted[i]) continue;
+            _router.DtlsRefusals.Add((DtlsDropReason)i, count - _dtlsDropsCounted[i]);
+            _dtlsDropsCounted[i] = count;
+        }
     }
 
     private void OnDtlsCompleted(DtlsHandshakeResult result)

@@ -33,13 +33,17 @@ public sealed class KeyFrameRequestThrottleTests
     }
 
     [Fact]
-    public void KeyFrameReceived_LetsTheNextRequestGoAtOnce()
+    public void KeyFrameReceived_DoesNotReopenTheInterval()
     {
+        // Subscribers joining one after another, each key frame answered within milliseconds: still one request per interval.
         var throttle = new KeyFrameRequestThrottle(intervalMs: 500);
         Assert.True(throttle.ShouldSend(0));
         throttle.OnKeyFrameReceived();
-        Assert.True(throttle.ShouldSend(10));
-        Assert.False(throttle.ShouldSend(20));
+        Assert.False(throttle.ShouldSend(10));
+        Assert.True(throttle.IsPending);
+        Assert.False(throttle.ShouldSendPending(499));
+        Assert.True(throttle.ShouldSendPending(500));
+        Assert.Equal(2, throttle.RequestsSent);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using CoStream.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace CoStream.Signaling.Tests.E2E;
