@@ -9,30 +9,16 @@ namespace CoStream.Signaling.Tests.E2E;
 /// ICE-lite, DTLS-SRTP, RTP/RTCP forwarding — and each page's getStats() shows what it decoded.
 /// </summary>
 [Collection("browser")]
-public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class BrowserMediaTests(ITestOutputHelper output) : BrowserTest
 {
-    private CoStreamServer _server = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await CoStreamServer.StartAsync();
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
 
     [Theory]
     [InlineData("VP8")]
     [InlineData("H264")]
     public async Task AnchorAndGuest_PublishAndReceiveEachOther_BothDirections(string codec)
     {
-        var anchor = await _browser.OpenAsync(_server.BaseUrl);
-        var guest = await _browser.OpenAsync(_server.BaseUrl);
+        var anchor = await Chromium.OpenAsync(Server.BaseUrl);
+        var guest = await Chromium.OpenAsync(Server.BaseUrl);
         await Join(anchor, "room-a", "anchor-1", "anchor", videoCodec: codec);
         await Join(guest, "room-a", "guest-1", "guest", videoCodec: codec);
 
@@ -42,7 +28,7 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("anchor-1", await guest.EvaluateAsync<string[]>("() => window.costream.remoteParticipants()"));
         Assert.True(a.FramesDecoded > 20 && a.AudioSamples > 48_000, $"anchor received {a}");
         Assert.True(g.FramesDecoded > 20 && g.AudioSamples > 48_000, $"guest received {g}");
-        Assert.True(_server.Sfu.Counters.Read("rtp.forwarded") > 0);
+        Assert.True(Server.Sfu.Counters.Read("rtp.forwarded") > 0);
         var decodedCodecs = await anchor.EvaluateAsync<string[]>("async () => Object.keys((await window.costream.inboundStats()).byCodec)");
         Assert.Contains("video/" + codec, decodedCodecs);
     }
@@ -50,16 +36,16 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task WhipPublish_AndWhepPlay_FromTheBrowser()
     {
-        var publisher = await _browser.OpenAsync(_server.BaseUrl);
-        var player = await _browser.OpenAsync(_server.BaseUrl);
+        var publisher = await Chromium.OpenAsync(Server.BaseUrl);
+        var player = await Chromium.OpenAsync(Server.BaseUrl);
         var location = await publisher.EvaluateAsync<string>(
             "(t) => window.costream.whipPublish({ room: 'room-w', participant: 'obs-1', role: 'anchor', token: t })",
-            _server.Token("room-w", "obs-1", global::CoStream.Signaling.Auth.ParticipantRole.Anchor));
+            Server.Token("room-w", "obs-1", global::CoStream.Signaling.Auth.ParticipantRole.Anchor));
         Assert.StartsWith("/whip/room-w/", location);
         await Task.Delay(1000);
         var playLocation = await player.EvaluateAsync<string>(
             "(t) => window.costream.whepPlay({ room: 'room-w', participant: 'viewer-1', role: 'audience', token: t, source: 'obs-1' })",
-            _server.Token("room-w", "viewer-1", global::CoStream.Signaling.Auth.ParticipantRole.Audience));
+            Server.Token("room-w", "viewer-1", global::CoStream.Signaling.Auth.ParticipantRole.Audience));
         Assert.StartsWith("/whep/room-w/", playLocation);
         var stats = await WaitForMedia(player, "whep player");
         Assert.True(stats.FramesDecoded > 20 && stats.AudioSamples > 48_000, $"WHEP player received {stats}");
@@ -71,10 +57,10 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task WhipPublish_WithAnAudienceToken_IsRefused()
     {
-        var page = await _browser.OpenAsync(_server.BaseUrl);
+        var page = await Chromium.OpenAsync(Server.BaseUrl);
         var error = await page.EvaluateAsync<string>(
             "async (t) => { try { await window.costream.whipPublish({ room: 'room-x', participant: 'v', role: 'audience', token: t }); return 'accepted'; } catch (e) { return String(e); } }",
-            _server.Token("room-x", "v", global::CoStream.Signaling.Auth.ParticipantRole.Audience));
+            Server.Token("room-x", "v", global::CoStream.Signaling.Auth.ParticipantRole.Audience));
         Assert.Contains("403", error);
     }
 
@@ -86,7 +72,7 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : IAsyncLifetime
             new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
 
     internal Task<InboundStats> WaitForMedia(IPage page, string who, int frames = 40, int seconds = 30) =>
-        WaitForMedia(page, who, output, _server, frames, seconds);
+        WaitForMedia(page, who, output, Server, frames, seconds);
 
     internal static async Task<InboundStats> WaitForMedia(IPage page, string who, ITestOutputHelper output, CoStreamServer? server, int frames = 40, int seconds = 30)
     {
@@ -113,32 +99,18 @@ public sealed class BrowserCollection;
 
 /// <summary>Simulcast publishing and the room's dominant speaker, with real browsers.</summary>
 [Collection("browser")]
-public sealed class SimulcastAndSpeakerTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SimulcastAndSpeakerTests(ITestOutputHelper output) : BrowserTest
 {
-    private CoStreamServer _server = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await CoStreamServer.StartAsync();
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
 
     [Fact]
     public async Task SimulcastPublisher_IsReceivedOnOneLayer_AndTheSpeakerIsAnnounced()
     {
-        var anchor = await _browser.OpenAsync(_server.BaseUrl);
-        var viewer = await _browser.OpenAsync(_server.BaseUrl);
+        var anchor = await Chromium.OpenAsync(Server.BaseUrl);
+        var viewer = await Chromium.OpenAsync(Server.BaseUrl);
         await anchor.EvaluateAsync("() => window.costream.join({ room: 'sim', participant: 'anchor-1', role: 'anchor', simulcast: true })");
         await viewer.EvaluateAsync("() => window.costream.join({ room: 'sim', participant: 'viewer-1', role: 'audience' })");
-        var stats = await BrowserMediaTests.WaitForMedia(viewer, "simulcast viewer", output, _server);
-        var room = await _server.Sfu.GetRoomAsync("sim");
+        var stats = await BrowserMediaTests.WaitForMedia(viewer, "simulcast viewer", output, Server);
+        var room = await Server.Sfu.GetRoomAsync("sim");
         var producers = room!.Transports.SelectMany(t => t.Producers).ToArray();
         output.WriteLine("producers: " + string.Join("; ", producers));
         Assert.Contains(producers, p => p.StartsWith("Video:VP8:") && p.Split(':')[2].Split('/').Length == 3);

@@ -4,22 +4,8 @@ namespace CoStream.Signaling.Tests.E2E;
 
 /// <summary>Hostile and mistaken calls to the SignalR media hub, from a real browser's SignalR client.</summary>
 [Collection("browser")]
-public sealed class HubRefusalTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class HubRefusalTests(ITestOutputHelper output) : BrowserTest
 {
-    private CoStreamServer _server = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await CoStreamServer.StartAsync();
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
 
     private const string Call = """
         async ([method, args]) => {
@@ -31,8 +17,8 @@ public sealed class HubRefusalTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task BadCalls_AreRefusedWithAReason_AndTheRoomGoesOn()
     {
-        var anchor = await _browser.OpenAsync(_server.BaseUrl);
-        var viewer = await _browser.OpenAsync(_server.BaseUrl);
+        var anchor = await Chromium.OpenAsync(Server.BaseUrl);
+        var viewer = await Chromium.OpenAsync(Server.BaseUrl);
         await BrowserMediaTests.Join(anchor, "hub", "anchor-1", "anchor");
         await viewer.EvaluateAsync("() => window.costream.join({ room: 'hub', participant: 'viewer-1', role: 'audience' })");
 
@@ -49,11 +35,11 @@ public sealed class HubRefusalTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(results.Values, r => Assert.StartsWith("error:", r));
         Assert.Contains("may not publish", results["audience publishes"]);
         Assert.Contains("SDP", results["garbage SDP"]);
-        var counters = _server.Services.GetService(typeof(global::CoStream.Signaling.Media.SignalingCounters)) as global::CoStream.Signaling.Media.SignalingCounters;
+        var counters = Server.Services.GetService(typeof(global::CoStream.Signaling.Media.SignalingCounters)) as global::CoStream.Signaling.Media.SignalingCounters;
         Assert.True(counters!.Get("hub.role") >= 1 && counters.Get("hub.sdp") >= 2, string.Join(", ", counters.Snapshot()));
 
         // An oversized message (beyond the hub's 128 KiB limit) from a third member closes that member's connection only.
-        var mallory = await _browser.OpenAsync(_server.BaseUrl);
+        var mallory = await Chromium.OpenAsync(Server.BaseUrl);
         await mallory.EvaluateAsync("() => window.costream.join({ room: 'hub', participant: 'mallory', role: 'guest', publish: false })");
         var oversized = await mallory.EvaluateAsync<string>(Call, new object[] { "Publish", new object[] { new string('x', 300_000) } });
         output.WriteLine("oversized: " + oversized);
@@ -62,15 +48,15 @@ public sealed class HubRefusalTests(ITestOutputHelper output) : IAsyncLifetime
         // Everyone else is unaffected: the audience member still receives the anchor.
         var before = await BrowserMediaTests.Stats(viewer);
         await Task.Delay(3000);
-        var stats = await BrowserMediaTests.WaitForMedia(viewer, "viewer after the bad calls", output, _server, frames: before.FramesDecoded + 30);
+        var stats = await BrowserMediaTests.WaitForMedia(viewer, "viewer after the bad calls", output, Server, frames: before.FramesDecoded + 30);
         Assert.True(stats.FramesDecoded >= before.FramesDecoded + 30, $"viewer stalled: {before} → {stats}");
     }
 
     [Fact]
     public async Task ForgedToken_CannotConnectToTheHub()
     {
-        var page = await _browser.OpenAsync(_server.BaseUrl);
-        var token = _server.Token("hub", "mallory", global::CoStream.Signaling.Auth.ParticipantRole.Anchor);
+        var page = await Chromium.OpenAsync(Server.BaseUrl);
+        var token = Server.Token("hub", "mallory", global::CoStream.Signaling.Auth.ParticipantRole.Anchor);
         var forged = token[..^3] + (token.EndsWith("AAA") ? "BBB" : "AAA");
         var result = await page.EvaluateAsync<string>("""
             async (t) => {
@@ -80,7 +66,7 @@ public sealed class HubRefusalTests(ITestOutputHelper output) : IAsyncLifetime
             """, forged);
         output.WriteLine(result);
         Assert.StartsWith("error:", result);
-        var room = await _server.Sfu.GetRoomAsync("hub");
+        var room = await Server.Sfu.GetRoomAsync("hub");
         Assert.True(room is null || room.Transports.All(t => t.Participant != "mallory"));
     }
 }

@@ -10,28 +10,14 @@ namespace CoStream.Signaling.Tests.E2E;
 /// while real browsers stream through it.
 /// </summary>
 [Collection("browser")]
-public sealed class LatencyAndHostileInputTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class LatencyAndHostileInputTests(ITestOutputHelper output) : BrowserTest
 {
-    private CoStreamServer _server = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await CoStreamServer.StartAsync();
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
 
     [Fact]
     public async Task CaptureToRender_ThroughTheSfu_IsMeasuredFromPaintedClock()
     {
-        var anchor = await _browser.OpenAsync(_server.BaseUrl);
-        var viewer = await _browser.OpenAsync(_server.BaseUrl);
+        var anchor = await Chromium.OpenAsync(Server.BaseUrl);
+        var viewer = await Chromium.OpenAsync(Server.BaseUrl);
         await anchor.EvaluateAsync("() => window.costream.join({ room: 'clock', participant: 'anchor-1', role: 'anchor', clock: true, audio: false })");
         await viewer.EvaluateAsync("() => window.costream.join({ room: 'clock', participant: 'viewer-1', role: 'audience' })");
 
@@ -53,14 +39,14 @@ public sealed class LatencyAndHostileInputTests(ITestOutputHelper output) : IAsy
     [Fact]
     public async Task HostileDatagrams_AtTheSfuPort_AreRefusedAndCounted_WhileBrowsersKeepStreaming()
     {
-        var anchor = await _browser.OpenAsync(_server.BaseUrl);
-        var guest = await _browser.OpenAsync(_server.BaseUrl);
+        var anchor = await Chromium.OpenAsync(Server.BaseUrl);
+        var guest = await Chromium.OpenAsync(Server.BaseUrl);
         await BrowserMediaTests.Join(anchor, "hostile", "anchor-1", "anchor");
         await BrowserMediaTests.Join(guest, "hostile", "guest-1", "guest");
-        var before = await BrowserMediaTests.WaitForMedia(guest, "guest before", output, _server, frames: 20);
+        var before = await BrowserMediaTests.WaitForMedia(guest, "guest before", output, Server, frames: 20);
 
-        var sfu = new IPEndPoint(IPAddress.Loopback, _server.Sfu.LocalEndPoint.Port);
-        var datagramsBefore = _server.Sfu.DatagramsReceived;
+        var sfu = new IPEndPoint(IPAddress.Loopback, Server.Sfu.LocalEndPoint.Port);
+        var datagramsBefore = Server.Sfu.DatagramsReceived;
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var random = new Random(7);
@@ -88,9 +74,9 @@ public sealed class LatencyAndHostileInputTests(ITestOutputHelper output) : IAsy
         }
         await Task.Delay(2000);
         var after = await BrowserMediaTests.Stats(guest);
-        var counters = _server.Sfu.Counters;
+        var counters = Server.Sfu.Counters;
         var refused = counters.Snapshot().Where(kv => kv.Key.Contains(".refused.")).Sum(kv => kv.Value);
-        output.WriteLine($"hostile datagrams sent {count}; SFU received {_server.Sfu.DatagramsReceived - datagramsBefore}; refusals counted {refused}; " +
+        output.WriteLine($"hostile datagrams sent {count}; SFU received {Server.Sfu.DatagramsReceived - datagramsBefore}; refusals counted {refused}; " +
                          $"unknown source {counters.Read("demux.refused.UnknownSource")}, bad STUN username {counters.Read("ice.refused.BadUsername")}, engine errors {counters.Read("engine.errors")}");
         output.WriteLine($"guest: {before.FramesDecoded} → {after.FramesDecoded} frames");
 

@@ -10,34 +10,30 @@ namespace CoStream.Signaling.Tests.E2E;
 /// the subscriber's NACKs from its retransmission buffer, and turns unrecoverable loss into keyframe requests.
 /// </summary>
 [Collection("browser")]
-public sealed class LossRecoveryTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class LossRecoveryTests(ITestOutputHelper output) : BrowserTest
 {
     private LossyUdpRelay _relay = null!;
-    private CoStreamServer _server = null!;
-    private Browser _browser = null!;
 
-    public async Task InitializeAsync()
+    // The SFU's port must be known before the relay, and the relay's port before the SFU announces it:
+    // reserve a UDP port for the SFU first.
+    protected override string[] ServerArguments()
     {
-        // The SFU's port must be known before the relay, and the relay's port before the SFU announces it:
-        // reserve a UDP port for the SFU first.
         var sfuPort = FreeUdpPort();
         _relay = new LossyUdpRelay(new IPEndPoint(IPAddress.Loopback, sfuPort), lossFraction: 0.10, seed: 2026);
-        _server = await CoStreamServer.StartAsync($"--Sfu:Port={sfuPort}", $"--Sfu:AnnouncedPort={_relay.Port}");
-        _browser = await Browser.LaunchAsync();
+        return [$"--Sfu:Port={sfuPort}", $"--Sfu:AnnouncedPort={_relay.Port}"];
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
+        await base.DisposeAsync();
         _relay.Dispose();
     }
 
     [Fact]
     public async Task TenPercentLoss_BothWays_VideoKeepsDecoding_ThroughNackAndPli()
     {
-        var anchor = await _browser.OpenAsync(_server.BaseUrl);
-        var guest = await _browser.OpenAsync(_server.BaseUrl);
+        var anchor = await Chromium.OpenAsync(Server.BaseUrl);
+        var guest = await Chromium.OpenAsync(Server.BaseUrl);
         await BrowserMediaTests.Join(anchor, "lossy", "anchor-1", "anchor");
         await BrowserMediaTests.Join(guest, "lossy", "guest-1", "guest");
 
@@ -45,7 +41,7 @@ public sealed class LossRecoveryTests(ITestOutputHelper output) : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(10));
         var second = await BrowserMediaTests.Stats(guest);
         var anchorStats = await BrowserMediaTests.Stats(anchor);
-        var counters = _server.Sfu.Counters;
+        var counters = Server.Sfu.Counters;
         output.WriteLine($"guest after 10 s more: {second}; anchor: {anchorStats}");
         output.WriteLine($"relay forwarded {_relay.Forwarded}, dropped {_relay.Dropped} ({100.0 * _relay.Dropped / Math.Max(1, _relay.Forwarded + _relay.Dropped):F1} %)");
         output.WriteLine($"SFU: nack received {counters.Read("rtcp.nack.received")}, nack sent {counters.Read("rtcp.nack.sent")}, " +
