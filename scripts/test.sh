@@ -16,6 +16,7 @@ for proj in "$ROOT"/tests/*/*.csproj; do
   rc=${PIPESTATUS[0]}
   p=$(grep -Eo 'Passed: +[0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
   f=$(grep -Eo 'Failed: +[0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  if [ "${f:-0}" -gt 0 ]; then grep -E -A20 '^\s*Failed [A-Za-z]' "$log" | head -200; fi
   if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; echo "$name: test run failed (exit $rc)"; tail -30 "$log"; fi
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
   [ "$rc" -ne 0 ] && status=1

@@ -91,7 +91,10 @@ internal sealed partial class WebRtcTransport : IDatagramSender
     public void OnStun(Span<byte> datagram, SocketAddress from, long nowUs)
     {
         if (State == TransportState.Closed) return;
-        var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(from);
+        // Consent checks come every few seconds from the bound address: reuse its IPEndPoint.
+        var endPoint = _remote is { } bound && bound.Equals(from) && RemoteEndPoint is { } known
+            ? known
+            : (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(from);
         var outcome = Ice.HandleBindingRequest(datagram, endPoint, nowUs / 1000, _stunResponse, out var responseLength);
         if (responseLength > 0) _router.Endpoint.Send(_stunResponse.AsSpan(0, responseLength), from);
         if (outcome is not (IceLiteOutcome.Responded or IceLiteOutcome.Nominated))
