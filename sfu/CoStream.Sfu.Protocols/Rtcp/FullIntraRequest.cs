@@ -69,44 +69,13 @@ public readonly ref struct FullIntraRequest
 
     public static RtcpError TryRead(ReadOnlySpan<byte> data, out FullIntraRequest value, out int consumed)
     {
-        value = default;
-        var error = RtcpPacket.TryReadBody(data, RtcpPacketType.PayloadFeedback, RtcpFeedbackFormat.FullIntraRequest, out _, out var body, out consumed);
-        if (error != RtcpError.None)
-        {
-            return error;
-        }
-
-        if (body.Length < PictureLossIndication.CommonFeedbackSize)
-        {
-            consumed = 0;
-            return RtcpError.TooShort;
-        }
-
-        var fci = body.Slice(PictureLossIndication.CommonFeedbackSize);
-        if (fci.IsEmpty || fci.Length % FirEntry.Size != 0)
-        {
-            consumed = 0;
-            return RtcpError.BadFci;
-        }
-
-        value = new FullIntraRequest(
-            BinaryPrimitives.ReadUInt32BigEndian(body.Slice(PictureLossIndication.SenderSsrcOffset)),
-            BinaryPrimitives.ReadUInt32BigEndian(body.Slice(PictureLossIndication.MediaSsrcOffset)),
-            RtcpEntryList<FirEntry>.FromWire(fci));
-        return RtcpError.None;
+        var error = FeedbackPacket.TryRead<FirEntry>(data, RtcpPacketType.PayloadFeedback, RtcpFeedbackFormat.FullIntraRequest, out var sender, out var media, out var entries, out consumed);
+        value = error == RtcpError.None ? new FullIntraRequest(sender, media, entries) : default;
+        return error;
     }
 
     public int GetSize() => RtcpHeader.Size + PictureLossIndication.CommonFeedbackSize + Entries.ByteLength;
 
-    public int WriteTo(Span<byte> destination)
-    {
-        int size = GetSize();
-        RtcpWriter.EnsureSpace(destination, size);
-        RtcpHeader.Write(destination, RtcpFeedbackFormat.FullIntraRequest, RtcpPacketType.PayloadFeedback, size);
-        var body = destination.Slice(RtcpHeader.Size);
-        BinaryPrimitives.WriteUInt32BigEndian(body.Slice(PictureLossIndication.SenderSsrcOffset), SenderSsrc);
-        BinaryPrimitives.WriteUInt32BigEndian(body.Slice(PictureLossIndication.MediaSsrcOffset), MediaSsrc);
-        Entries.WriteTo(body.Slice(PictureLossIndication.CommonFeedbackSize));
-        return size;
-    }
+    public int WriteTo(Span<byte> destination) =>
+        FeedbackPacket.Write(destination, RtcpPacketType.PayloadFeedback, RtcpFeedbackFormat.FullIntraRequest, SenderSsrc, MediaSsrc, Entries);
 }

@@ -42,46 +42,15 @@ public readonly ref struct GenericNack
 
     public static RtcpError TryRead(ReadOnlySpan<byte> data, out GenericNack value, out int consumed)
     {
-        value = default;
-        var error = RtcpPacket.TryReadBody(data, RtcpPacketType.TransportFeedback, RtcpFeedbackFormat.GenericNack, out _, out var body, out consumed);
-        if (error != RtcpError.None)
-        {
-            return error;
-        }
-
-        if (body.Length < PictureLossIndication.CommonFeedbackSize)
-        {
-            consumed = 0;
-            return RtcpError.TooShort;
-        }
-
-        var fci = body.Slice(PictureLossIndication.CommonFeedbackSize);
-        if (fci.IsEmpty || fci.Length % NackEntry.Size != 0)
-        {
-            consumed = 0;
-            return RtcpError.BadFci;
-        }
-
-        value = new GenericNack(
-            BinaryPrimitives.ReadUInt32BigEndian(body.Slice(PictureLossIndication.SenderSsrcOffset)),
-            BinaryPrimitives.ReadUInt32BigEndian(body.Slice(PictureLossIndication.MediaSsrcOffset)),
-            RtcpEntryList<NackEntry>.FromWire(fci));
-        return RtcpError.None;
+        var error = FeedbackPacket.TryRead<NackEntry>(data, RtcpPacketType.TransportFeedback, RtcpFeedbackFormat.GenericNack, out var sender, out var media, out var entries, out consumed);
+        value = error == RtcpError.None ? new GenericNack(sender, media, entries) : default;
+        return error;
     }
 
     public int GetSize() => RtcpHeader.Size + PictureLossIndication.CommonFeedbackSize + Entries.ByteLength;
 
-    public int WriteTo(Span<byte> destination)
-    {
-        int size = GetSize();
-        RtcpWriter.EnsureSpace(destination, size);
-        RtcpHeader.Write(destination, RtcpFeedbackFormat.GenericNack, RtcpPacketType.TransportFeedback, size);
-        var body = destination.Slice(RtcpHeader.Size);
-        BinaryPrimitives.WriteUInt32BigEndian(body.Slice(PictureLossIndication.SenderSsrcOffset), SenderSsrc);
-        BinaryPrimitives.WriteUInt32BigEndian(body.Slice(PictureLossIndication.MediaSsrcOffset), MediaSsrc);
-        Entries.WriteTo(body.Slice(PictureLossIndication.CommonFeedbackSize));
-        return size;
-    }
+    public int WriteTo(Span<byte> destination) =>
+        FeedbackPacket.Write(destination, RtcpPacketType.TransportFeedback, RtcpFeedbackFormat.GenericNack, SenderSsrc, MediaSsrc, Entries);
 
     /// <summary>
     /// Packs lost sequence numbers, sorted in RTP order (wrap-around allowed: 65534, 65535, 0, 1),
