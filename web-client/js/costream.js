@@ -187,6 +187,16 @@ export class CoStreamClient {
     return out;
   }
 
+  // The publisher connection's send-side bandwidth estimate (bits/s), driven by the SFU's transport-wide CC feedback.
+  async publishEstimate() {
+    if (!this.publisher) return 0;
+    let bps = 0;
+    (await this.publisher.getStats()).forEach(s => {
+      if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate) bps = s.availableOutgoingBitrate;
+    });
+    return bps;
+  }
+
   remoteParticipants() { return [...this.remoteVideos.keys()]; }
 
   async leave() {

@@ -29,6 +29,8 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : BrowserTest
         Assert.True(a.FramesDecoded > 20 && a.AudioSamples > 48_000, $"anchor received {a}");
         Assert.True(g.FramesDecoded > 20 && g.AudioSamples > 48_000, $"guest received {g}");
         Assert.True(Server.Sfu.Counters.Read("rtp.forwarded") > 0);
+        var estimate = await anchor.EvaluateAsync<double>("() => window.costream.publishEstimate()");
+        output.WriteLine($"anchor's send-side bandwidth estimate (from our TWCC feedback): {estimate / 1000:F0} kbit/s");
         var decodedCodecs = await anchor.EvaluateAsync<string[]>("async () => Object.keys((await window.costream.inboundStats()).byCodec)");
         Assert.Contains("video/" + codec, decodedCodecs);
     }
