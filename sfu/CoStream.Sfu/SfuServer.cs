@@ -96,7 +96,8 @@ public sealed class SfuServer : IAsyncDisposable
     public Task<RoomSnapshot?> GetRoomAsync(string room) =>
         _endpoint.InvokeAsync(() => _router.FindRoom(room) is { } r
             ? new RoomSnapshot(r.Id, r.Transports.Select(t => new TransportSnapshot(t.Id, t.Participant, t.State.ToString(),
-                t.Producers.Select(p => $"{p.Kind}:{p.Codec.Name}" + (p.IsSimulcast ? ":" + string.Join('/', Enumerable.Range(0, p.LayerCount).Select(l => p.GetLayer(l) is { } s ? $"{s.Rid}={s.Packets}" : "-")) : "")).ToArray(), t.Consumers.Count)).ToArray(), r.ActiveSpeaker)
+                t.Producers.Select(p => $"{p.Kind}:{p.Codec.Name}" + (p.IsSimulcast ? ":" + string.Join('/', Enumerable.Range(0, p.LayerCount).Select(l => p.GetLayer(l) is { } s ? $"{s.Rid}={s.Packets}" : "-")) : "")).ToArray(), t.Consumers.Count,
+                (long)Math.Min(t.EstimatedBitrate, long.MaxValue), t.Consumers.Select(c => c.CurrentLayer).ToArray())).ToArray(), r.ActiveSpeaker)
             : null);
 
     private int _disposed;
@@ -114,4 +115,5 @@ public sealed class SfuServer : IAsyncDisposable
 }
 
 public sealed record RoomSnapshot(string Id, TransportSnapshot[] Transports, string? ActiveSpeaker);
-public sealed record TransportSnapshot(string Id, string Participant, string State, string[] Producers, int Consumers);
+public sealed record TransportSnapshot(string Id, string Participant, string State, string[] Producers, int Consumers,
+    long EstimatedBitrate = 0, int[]? ConsumerLayers = null);

@@ -197,6 +197,16 @@ export class CoStreamClient {
     return bps;
   }
 
+  // Widths of the video frames being decoded now, per inbound video stream.
+  async inboundFrameWidths() {
+    const widths = [];
+    const pcs = [this.subscriber, ...this.whipSessions.map(s => s.pc)].filter(Boolean);
+    for (const pc of new Set(pcs)) (await pc.getStats()).forEach(s => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video' && s.frameWidth) widths.push(s.frameWidth);
+    });
+    return widths;
+  }
+
   remoteParticipants() { return [...this.remoteVideos.keys()]; }
 
   async leave() {

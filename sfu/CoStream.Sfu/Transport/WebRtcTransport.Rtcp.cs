@@ -69,7 +69,10 @@ internal sealed partial class WebRtcTransport
                 break;
             case RtcpPacketType.PayloadFeedback when header.Count == RtcpFeedbackFormat.ApplicationLayer:
                 if (ReceiverEstimatedMaxBitrate.TryRead(packet, out var remb, out _) == RtcpError.None)
+                {
                     EstimatedBitrate = remb.Bitrate;
+                    _router.Counters.Increment("rtcp.remb.received");
+                }
                 break;
             default:
                 break; // SDES, BYE, APP, TWCC from receivers: nothing to do.
