@@ -33,9 +33,20 @@ public sealed class VideoDecoder : IDisposable
         _packet = packet;
     }
 
-    /// <summary>Opens a decoder, or returns null with the reason.</summary>
-    public static VideoDecoder? TryCreate(VideoCodec codec, out string? reason)
+    /// <summary>Default bound on a picture's area: 4096×2304 (a hostile SPS may declare any size).</summary>
+    public const long DefaultMaxPixels = 4096L * 2304;
+
+    /// <summary>
+    /// Opens a decoder, or returns null with the reason. Pictures larger than <paramref name="maxPixels"/>
+    /// are refused by libavcodec before it allocates them ("max_pixels").
+    /// </summary>
+    public static VideoDecoder? TryCreate(VideoCodec codec, out string? reason, long maxPixels = DefaultMaxPixels)
     {
+        if (maxPixels is < 16 * 16 or > (long)I420Frame.MaxDimension * I420Frame.MaxDimension)
+        {
+            reason = $"max_pixels {maxPixels} out of range";
+            return null;
+        }
         if (!NativeLibraries.TryLoad(NativeLibraries.AvCodec, out reason)) return null;
         FFmpeg.av_log_set_level(-8); // AV_LOG_QUIET: refusals are reported through CodecResult, not stderr
         var av = FFmpeg.avcodec_find_decoder((int)codec);
@@ -51,6 +62,7 @@ public sealed class VideoDecoder : IDisposable
             // refused rather than concealed into a half-grey picture.
             int rc = FFmpeg.av_opt_set_int(ctx, "threads", 1, 0);
             if (rc >= 0) rc = FFmpeg.av_opt_set(ctx, "err_detect", "explode", 0);
+            if (rc >= 0) rc = FFmpeg.av_opt_set_int(ctx, "max_pixels", maxPixels, 0);
             if (rc >= 0) rc = FFmpeg.avcodec_open2(ctx, av, IntPtr.Zero);
             if (rc < 0) reason = $"opening the {codec} decoder: {FFmpeg.ErrorText(rc)}";
         }
