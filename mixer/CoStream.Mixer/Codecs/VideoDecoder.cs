@@ -48,7 +48,7 @@ public sealed class VideoDecoder : IDisposable
             return null;
         }
         if (!NativeLibraries.TryLoad(NativeLibraries.AvCodec, out reason)) return null;
-        FFmpeg.av_log_set_level(-8); // AV_LOG_QUIET: refusals are reported through CodecResult, not stderr
+        FFmpeg.Quiet();
         var av = FFmpeg.avcodec_find_decoder((int)codec);
         if (av == IntPtr.Zero) { reason = $"decoder for {codec} not in this libavcodec"; return null; }
         var context = AvCodecContextHandle.Allocate(av);

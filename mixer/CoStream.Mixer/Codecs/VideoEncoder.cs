@@ -32,6 +32,7 @@ public sealed class VideoEncoder : IDisposable
         reason = options.Validate();
         if (reason != null) return null;
         if (!NativeLibraries.TryLoad(NativeLibraries.AvCodec, out reason)) return null;
+        FFmpeg.Quiet();
         var codec = FFmpeg.avcodec_find_encoder_by_name(options.Encoder);
         if (codec == IntPtr.Zero) { reason = $"encoder {options.Encoder} not in this libavcodec"; return null; }
 

@@ -77,6 +77,12 @@ internal static unsafe partial class FFmpeg
     [LibraryImport(NativeLibraries.SwScale)]
     public static partial void sws_freeContext(IntPtr context);
 
+    /// <summary>
+    /// Silences libav*'s own logging (AV_LOG_QUIET): refusals reach callers as <see cref="CodecResult"/>
+    /// reasons and counters, not as stderr lines from a hostile stream.
+    /// </summary>
+    public static void Quiet() => av_log_set_level(-8);
+
     /// <summary>The text FFmpeg gives for an error code (av_strerror), e.g. "Invalid data found when processing input".</summary>
     public static string ErrorText(int error)
     {
