@@ -1,0 +1,160 @@
+using CoStream.Mixer.Codecs.Native;
+
+namespace CoStream.Mixer.Codecs;
+
+/// <summary>
+/// An in-process H.264 (libx264) / H.265 (libx265) encoder over FFmpeg 5.1's libavcodec: I420 frames in,
+/// Annex-B access units out. Every codec-context setting goes through av_opt_set*, never a struct offset.
+/// Not thread-safe; one encoder per output stream.
+/// </summary>
+public sealed class VideoEncoder : IDisposable
+{
+    private readonly AvCodecContextHandle _context;
+    private readonly AvFrameHandle _frame;
+    private readonly AvPacketHandle _packet;
+    private bool _flushed;
+
+    public VideoEncoderOptions Options { get; }
+    public long FramesIn { get; private set; }
+    public long FramesRefused { get; private set; }
+
+    private VideoEncoder(VideoEncoderOptions options, AvCodecContextHandle context, AvFrameHandle frame, AvPacketHandle packet)
+    {
+        Options = options;
+        _context = context;
+        _frame = frame;
+        _packet = packet;
+    }
+
+    /// <summary>Opens an encoder, or returns null with the reason (bad options, library or encoder missing).</summary>
+    public static VideoEncoder? TryCreate(VideoEncoderOptions options, out string? reason)
+    {
+        reason = options.Validate();
+        if (reason != null) return null;
+        if (!NativeLibraries.TryLoad(NativeLibraries.AvCodec, out reason)) return null;
+        FFmpeg.Quiet();
+        var codec = FFmpeg.avcodec_find_encoder_by_name(options.Encoder);
+        if (codec == IntPtr.Zero) { reason = $"encoder {options.Encoder} not in this libavcodec"; return null; }
+
+        var context = AvCodecContextHandle.Allocate(codec);
+        var frame = AvFrameHandle.Allocate();
+        var packet = AvPacketHandle.Allocate();
+        if (context.IsInvalid || frame.IsInvalid || packet.IsInvalid)
+        {
+            reason = "out of memory allocating the codec context";
+            context.Dispose(); frame.Dispose(); packet.Dispose();
+            return null;
+        }
+        reason = Configure(context.DangerousGetHandle(), codec, options) ?? AllocateFrame(frame.DangerousGetHandle(), options);
+        if (reason != null)
+        {
+            context.Dispose(); frame.Dispose(); packet.Dispose();
+            return null;
+        }
+        return new VideoEncoder(options, context, frame, packet);
+    }
+
+    private static string? Configure(IntPtr ctx, IntPtr codec, VideoEncoderOptions o)
+    {
+        const int children = AvConstants.OptSearchChildren;
+        var x265 = o.Encoder == "libx265";
+        var steps = new (string what, Func<int> call)[]
+        {
+            ("video_size", () => FFmpeg.av_opt_set_image_size(ctx, "video_size", o.Width, o.Height, 0)),
+            ("pixel_format", () => FFmpeg.av_opt_set_pixel_fmt(ctx, "pixel_format", AvConstants.PixFmtYuv420P, 0)),
+            ("time_base", () => FFmpeg.av_opt_set_q(ctx, "time_base", new AvRational(1, o.Fps), 0)),
+            ("b", () => FFmpeg.av_opt_set_int(ctx, "b", o.BitrateBitsPerSecond, 0)),
+            ("g", () => FFmpeg.av_opt_set_int(ctx, "g", o.EffectiveGop, 0)),
+            ("keyint_min", () => FFmpeg.av_opt_set_int(ctx, "keyint_min", o.EffectiveGop, 0)),
+            ("bf", () => FFmpeg.av_opt_set_int(ctx, "bf", 0, 0)),
+            ("threads", () => FFmpeg.av_opt_set_int(ctx, "threads", o.Threads, 0)),
+            ("preset", () => FFmpeg.av_opt_set(ctx, "preset", o.Preset, children)),
+            ("tune", () => FFmpeg.av_opt_set(ctx, "tune", o.Tune, children)),
+            ("forced-idr", () => x265 ? 0 : FFmpeg.av_opt_set_int(ctx, "forced-idr", 1, children)),
+            (x265 ? "x265-params" : "x264-params", () => o.SceneCutKeyframes ? 0
+                : FFmpeg.av_opt_set(ctx, x265 ? "x265-params" : "x264-params", "scenecut=0", children)),
+        };
+        foreach (var (what, call) in steps)
+        {
+            var rc = call();
+            if (rc < 0) return $"option {what}: {FFmpeg.ErrorText(rc)}";
+        }
+        var open = FFmpeg.avcodec_open2(ctx, codec, IntPtr.Zero);
+        return open < 0 ? $"avcodec_open2 {o.Encoder}: {FFmpeg.ErrorText(open)}" : null;
+    }
+
+    private static string? AllocateFrame(IntPtr frame, VideoEncoderOptions o)
+    {
+        AvFrameLayout.SetInt(frame, AvFrameLayout.Width, o.Width);
+        AvFrameLayout.SetInt(frame, AvFrameLayout.Height, o.Height);
+        AvFrameLayout.SetInt(frame, AvFrameLayout.Format, AvConstants.PixFmtYuv420P);
+        var rc = FFmpeg.av_frame_get_buffer(frame, 0);
+        return rc < 0 ? $"av_frame_get_buffer: {FFmpeg.ErrorText(rc)}" : null;
+    }
+
+    /// <summary>
+    /// Encodes one frame (pts in 1/Fps units) and appends the access units that came out — with
+    /// zero-latency tuning, the frame's own. <paramref name="forceKeyframe"/> makes it an IDR.
+    /// </summary>
+    public CodecResult Encode(I420Frame frame, bool forceKeyframe, List<EncodedVideoFrame> output)
+    {
+        ObjectDisposedException.ThrowIf(_context.IsClosed, this);
+        if (_flushed) return Refuse("encoder already flushed");
+        if (frame.Width != Options.Width || frame.Height != Options.Height)
+            return Refuse($"frame is {frame.Width}x{frame.Height}, encoder is {Options.Width}x{Options.Height}");
+
+        var av = _frame.DangerousGetHandle();
+        var rc = FFmpeg.av_frame_make_writable(av);
+        if (rc < 0) return Refuse($"av_frame_make_writable: {FFmpeg.ErrorText(rc)}", rc);
+        FrameCopy.ToAvFrame(frame, av);
+        AvFrameLayout.SetPts(av, frame.Pts);
+        AvFrameLayout.SetInt(av, AvFrameLayout.PictType, forceKeyframe ? AvConstants.PictureTypeI : AvConstants.PictureTypeNone);
+
+        rc = FFmpeg.avcodec_send_frame(_context.DangerousGetHandle(), av);
+        if (rc < 0) return Refuse($"avcodec_send_frame: {FFmpeg.ErrorText(rc)}", rc);
+        FramesIn++;
+        return Drain(output);
+    }
+
+    /// <summary>Signals end of stream and appends whatever the encoder still held.</summary>
+    public CodecResult Flush(List<EncodedVideoFrame> output)
+    {
+        ObjectDisposedException.ThrowIf(_context.IsClosed, this);
+        if (_flushed) return CodecResult.Success;
+        _flushed = true;
+        var rc = FFmpeg.avcodec_send_frame(_context.DangerousGetHandle(), IntPtr.Zero);
+        return rc < 0 ? Refuse($"avcodec_send_frame(flush): {FFmpeg.ErrorText(rc)}", rc) : Drain(output);
+    }
+
+    private unsafe CodecResult Drain(List<EncodedVideoFrame> output)
+    {
+        var ctx = _context.DangerousGetHandle();
+        var pkt = _packet.DangerousGetHandle();
+        while (true)
+        {
+            var rc = FFmpeg.avcodec_receive_packet(ctx, pkt);
+            if (rc == AvConstants.ErrorEAgain || rc == AvConstants.ErrorEof) return CodecResult.Success;
+            if (rc < 0) return Refuse($"avcodec_receive_packet: {FFmpeg.ErrorText(rc)}", rc);
+            var size = AvPacketLayout.GetInt(pkt, AvPacketLayout.Size);
+            var data = new ReadOnlySpan<byte>(AvPacketLayout.GetData(pkt), size).ToArray();
+            output.Add(new EncodedVideoFrame(data,
+                AvPacketLayout.GetLong(pkt, AvPacketLayout.Pts),
+                AvPacketLayout.GetLong(pkt, AvPacketLayout.Dts),
+                (AvPacketLayout.GetInt(pkt, AvPacketLayout.Flags) & AvConstants.PacketFlagKey) != 0));
+            FFmpeg.av_packet_unref(pkt);
+        }
+    }
+
+    private CodecResult Refuse(string reason, int code = 0)
+    {
+        FramesRefused++;
+        return CodecResult.Refused(reason, code);
+    }
+
+    public void Dispose()
+    {
+        _packet.Dispose();
+        _frame.Dispose();
+        _context.Dispose();
+    }
+}
