@@ -1,0 +1,40 @@
+using CoStream.Signaling.Store;
+
+namespace CoStream.Signaling.Tests.Commerce;
+
+/// <summary>
+/// The test assembly's entry point (the test runner never calls it). With `--ledger-writer DB` it is the
+/// durability test's child process: it floods gifts into the ledger at DB from a few concurrent senders
+/// and prints "ack KEY;" for each gift only after RecordGiftAsync returned, until it is killed.
+/// </summary>
+public static class TestEntryPoint
+{
+    public const string LedgerWriterRoom = "durable-room";
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 2 && args[0] == "--ledger-writer") return await RunLedgerWriterAsync(args[1]);
+        Console.Error.WriteLine("usage: CoStream.Signaling.Tests --ledger-writer DB");
+        return 2;
+    }
+
+    private static async Task<int> RunLedgerWriterAsync(string databasePath)
+    {
+        await using var ledger = await SqliteCommerceLedger.OpenAsync(databasePath);
+        var stdout = Console.Out; // synchronized, flushes every write
+        stdout.WriteLine("ready;");
+        long next = -1;
+        var senders = Enumerable.Range(0, 4).Select(sender => Task.Run(async () =>
+        {
+            while (true)
+            {
+                long n = Interlocked.Increment(ref next);
+                string key = $"k{n}";
+                await ledger.RecordGiftAsync(LedgerWriterRoom, $"sender{sender}", "rose", 1, key, mediaClockMs: n);
+                stdout.WriteLine($"ack {key};");
+            }
+        }));
+        await Task.WhenAll(senders);
+        return 0;
+    }
+}
