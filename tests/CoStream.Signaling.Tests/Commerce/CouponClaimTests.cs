@@ -2,8 +2,11 @@ using CoStream.Signaling.Commerce;
 
 namespace CoStream.Signaling.Tests.Commerce;
 
-public sealed class CouponClaimTests
+/// <summary>Run on every store: see SqliteLedgerTests.cs and PostgresLedgerTests.cs.</summary>
+public abstract class CouponClaimTests
 {
+    protected abstract Task<ITestLedger> CreateLedgerAsync();
+
     private static readonly DateTimeOffset Opens = new(2026, 11, 22, 20, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Closes = Opens.AddMinutes(10);
     private static readonly string[] NoSegments = [];
@@ -11,7 +14,7 @@ public sealed class CouponClaimTests
     [Fact]
     public async Task Claim_InWindow_IsGranted_AndCountsDownInventory()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await ledger.DropCouponAsync("r1", "c1", 2, Opens, Closes, null, mediaClockMs: 1000);
 
@@ -28,7 +31,7 @@ public sealed class CouponClaimTests
     [Fact]
     public async Task Claim_RetryWithSameKey_ReturnsOriginalGrant_AndTakesNoStock()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await ledger.DropCouponAsync("r1", "c1", 5, Opens, Closes, null, 0);
 
@@ -45,7 +48,7 @@ public sealed class CouponClaimTests
     [Fact]
     public async Task Claim_RetryAfterWindowClosed_StillReturnsOriginalGrant()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await ledger.DropCouponAsync("r1", "c1", 1, Opens, Closes, null, 0);
         var first = await ledger.ClaimCouponAsync("r1", "c1", "alice", NoSegments, "key-a", Opens, 0);
@@ -59,7 +62,7 @@ public sealed class CouponClaimTests
     [Fact]
     public async Task Claim_SecondClaimWithAnotherKey_IsAlreadyClaimed()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await ledger.DropCouponAsync("r1", "c1", 5, Opens, Closes, null, 0);
         await ledger.ClaimCouponAsync("r1", "c1", "alice", NoSegments, "key-a", Opens, 0);
@@ -78,7 +81,7 @@ public sealed class CouponClaimTests
     [InlineData(600_000, ClaimOutcome.Expired)]   // the closing instant is outside
     public async Task Claim_AtWindowEdges(long msAfterOpening, ClaimOutcome expected)
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await ledger.DropCouponAsync("r1", "c1", 5, Opens, Closes, null, 0);
 
@@ -91,7 +94,7 @@ public sealed class CouponClaimTests
     [Fact]
     public async Task Claim_SegmentCoupon_RefusesOutsiders_GrantsMembers()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await ledger.DropCouponAsync("r1", "c1", 5, Opens, Closes, "new-followers", 0);
 
@@ -108,7 +111,7 @@ public sealed class CouponClaimTests
     [Fact]
     public async Task Claim_UnknownCoupon_OrOtherRoom_IsNoSuchCoupon()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await ledger.DropCouponAsync("r1", "c1", 5, Opens, Closes, null, 0);
 
@@ -119,7 +122,7 @@ public sealed class CouponClaimTests
     [Fact]
     public async Task Claim_AfterStockRunsOut_IsSoldOut()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await ledger.DropCouponAsync("r1", "c1", 1, Opens, Closes, null, 0);
         await ledger.ClaimCouponAsync("r1", "c1", "alice", NoSegments, "key-a", Opens, 0);
@@ -133,7 +136,7 @@ public sealed class CouponClaimTests
     [Fact]
     public async Task Drop_SameCouponIdAgain_ReturnsTheExistingDrop()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         var first = await ledger.DropCouponAsync("r1", "c1", 5, Opens, Closes, "vip", 100);
 
@@ -148,7 +151,7 @@ public sealed class CouponClaimTests
     [Fact]
     public async Task Drop_BadArguments_Throw()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ledger.DropCouponAsync("r1", "c1", 0, Opens, Closes, null, 0));
         await Assert.ThrowsAsync<ArgumentException>(() => ledger.DropCouponAsync("r1", "c1", 5, Closes, Opens, null, 0));

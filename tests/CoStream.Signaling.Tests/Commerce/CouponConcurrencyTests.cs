@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CoStream.Signaling.Commerce;
-using CoStream.Signaling.Store;
 using Xunit.Abstractions;
 
 namespace CoStream.Signaling.Tests.Commerce;
 
-public sealed class CouponConcurrencyTests(ITestOutputHelper output)
+/// <summary>Run on every store: see SqliteLedgerTests.cs and PostgresLedgerTests.cs.</summary>
+public abstract class CouponConcurrencyTests(ITestOutputHelper output)
 {
+    protected abstract Task<ITestLedger> CreateLedgerAsync();
+
     private static readonly DateTimeOffset Opens = new(2026, 11, 22, 20, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Closes = Opens.AddMinutes(10);
     private static readonly string[] NoSegments = [];
@@ -22,7 +24,7 @@ public sealed class CouponConcurrencyTests(ITestOutputHelper output)
     [Fact]
     public async Task TenThousandConcurrentClaims_OnHundredCoupons_GrantExactlyHundred_NeverTwoToOneMember()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await ledger.DropCouponAsync("r1", "c1", 100, Opens, Closes, null, 0);
         // 10,000 claims from 2,500 members, four claims each with different keys.
@@ -50,7 +52,7 @@ public sealed class CouponConcurrencyTests(ITestOutputHelper output)
     [Fact]
     public async Task ConcurrentClaims_ByFewMembers_OnAmpleStock_GrantOnePerMember()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         await ledger.DropCouponAsync("r1", "c1", 500, Opens, Closes, null, 0);
         // Stock is not the limit here: 100 members claim ten times each, at once.
@@ -67,12 +69,12 @@ public sealed class CouponConcurrencyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task TwoLedgersOnOneFile_LikeTwoServerProcesses_NeverOversell()
+    public async Task TwoLedgersOnOneStore_LikeTwoServerProcesses_NeverOversell()
     {
-        // Two writer connections contend for SQLite's lock: the in-process gate of each ledger does not
-        // see the other, so only the schema's conditional update and unique constraint keep the rules.
-        await using var temp = await TempLedger.CreateAsync();
-        await using var second = await SqliteCommerceLedger.OpenAsync(temp.DatabasePath);
+        // Two ledgers contend for the store: the in-process gate of one does not see the other, so only
+        // the schema's conditional update and unique constraint keep the rules.
+        await using var temp = await CreateLedgerAsync();
+        await using var second = await temp.OpenAnotherAsync();
         ICommerceLedger[] ledgers = [temp.Ledger, second];
         await temp.Ledger.DropCouponAsync("r1", "c1", 50, Opens, Closes, null, 0);
         var claims = Claims(2_000, 500);

@@ -6,12 +6,15 @@ using Xunit.Abstractions;
 
 namespace CoStream.Signaling.Tests.Commerce;
 
-public sealed class GiftLedgerTests(ITestOutputHelper output)
+/// <summary>Run on every store: see SqliteLedgerTests.cs and PostgresLedgerTests.cs.</summary>
+public abstract class GiftLedgerTests(ITestOutputHelper output)
 {
+    protected abstract Task<ITestLedger> CreateLedgerAsync();
+
     [Fact]
     public async Task Gift_IsRecorded_WithItsMediaClock_AndAppearsInTotalsAndLog()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
 
         var receipt = await ledger.RecordGiftAsync("r1", "alice", "rose", 3, "g-1", mediaClockMs: 12_345);
@@ -32,7 +35,7 @@ public sealed class GiftLedgerTests(ITestOutputHelper output)
     [Fact]
     public async Task Gift_RetryWithSameKey_ReturnsOriginalRecord_AndCountsOnce()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
 
         var first = await ledger.RecordGiftAsync("r1", "alice", "rose", 3, "g-1", 100);
@@ -50,7 +53,7 @@ public sealed class GiftLedgerTests(ITestOutputHelper output)
     [Fact]
     public async Task Gift_SameKeyFromAnotherSenderOrRoom_IsAnotherGift()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
 
         await ledger.RecordGiftAsync("r1", "alice", "rose", 1, "g-1", 0);
@@ -66,7 +69,7 @@ public sealed class GiftLedgerTests(ITestOutputHelper output)
     [Fact]
     public async Task ThousandConcurrentGifts_WithTenPercentRetries_AreCountedExactlyOnceEach()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         var sends = Enumerable.Range(0, 1_000).Select(i => (Sender: $"s{i % 37}", Key: $"g{i}", Count: 1 + i % 5)).ToList();
         var retried = sends.Where((_, i) => i % 10 == 0).ToList();
@@ -90,7 +93,7 @@ public sealed class GiftLedgerTests(ITestOutputHelper output)
     [Fact]
     public async Task EventsAfter_ReplaysOnlyThatRoom_InOrder_FromTheGivenSequence()
     {
-        await using var temp = await TempLedger.CreateAsync();
+        await using var temp = await CreateLedgerAsync();
         var ledger = temp.Ledger;
         var opens = new DateTimeOffset(2026, 11, 22, 20, 0, 0, TimeSpan.Zero);
         var g1 = await ledger.RecordGiftAsync("r1", "alice", "rose", 1, "g-1", 10);
