@@ -1,6 +1,6 @@
 using CoStream.Signaling.Commerce;
 using Npgsql;
-using static CoStream.Signaling.Store.SqliteCommandExtensions;
+using static CoStream.Signaling.Store.UnixTime;
 
 namespace CoStream.Signaling.Store;
 

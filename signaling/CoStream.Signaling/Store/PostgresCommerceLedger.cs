@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CoStream.Signaling.Commerce;
 using Npgsql;
-using static CoStream.Signaling.Store.SqliteCommandExtensions;
+using static CoStream.Signaling.Store.UnixTime;
 
 namespace CoStream.Signaling.Store;
 

@@ -17,6 +17,4 @@ internal static class SqliteCommandExtensions
         command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command;
     }
-
-    public static DateTimeOffset ToTime(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
 }

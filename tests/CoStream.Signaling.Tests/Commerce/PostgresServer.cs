@@ -26,8 +26,7 @@ public sealed class PostgresServer : IAsyncLifetime
         if (IsRoot) await RunAsync("chown", "postgres", _directory);
         var data = Path.Combine(_directory, "data");
         await RunAsPostgresAsync(Path.Combine(_bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8");
-        await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", data, "-l", Path.Combine(_directory, "server.log"), "-w",
-            "-o", $"-k {_directory} -c listen_addresses='' -c max_connections=300", "start");
+        await StartAsync();
     }
 
     public async Task DisposeAsync()
@@ -45,18 +44,38 @@ public sealed class PostgresServer : IAsyncLifetime
         MaxPoolSize = 80,
     }.ToString();
 
+    /// <summary>A fresh, empty database; returns its name.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = $"ledger_{Interlocked.Increment(ref _databases)}";
+        await using var admin = new NpgsqlConnection(ConnectionString("postgres"));
+        await admin.OpenAsync();
+        await new NpgsqlCommand($"CREATE DATABASE {name}", admin).ExecuteNonQueryAsync();
+        return name;
+    }
+
     /// <summary>A fresh database with an open ledger on it.</summary>
     public async Task<ITestLedger> CreateLedgerAsync()
     {
-        var name = $"ledger_{Interlocked.Increment(ref _databases)}";
-        await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {name}", admin).ExecuteNonQueryAsync();
-        }
-        var connectionString = ConnectionString(name);
+        var connectionString = ConnectionString(await CreateDatabaseAsync());
         return new PostgresTestLedger(await PostgresCommerceLedger.OpenAsync(connectionString), connectionString);
     }
+
+    /// <summary>
+    /// Stops the server the way a crash would (immediate: no checkpoint, no flush beyond what commits
+    /// already forced) and starts it again, which replays its WAL.
+    /// </summary>
+    public async Task CrashAndRestartAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        var data = Path.Combine(_directory, "data");
+        await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop");
+        await StartAsync();
+    }
+
+    private Task StartAsync() =>
+        RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_directory, "data"), "-l", Path.Combine(_directory, "server.log"), "-w",
+            "-o", $"-k {_directory} -c listen_addresses='' -c max_connections=300", "start");
 
     private sealed class PostgresTestLedger(ICommerceLedger ledger, string connectionString) : ITestLedger
     {

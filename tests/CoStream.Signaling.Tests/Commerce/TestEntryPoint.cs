@@ -1,11 +1,13 @@
+using CoStream.Signaling.Commerce;
 using CoStream.Signaling.Store;
 
 namespace CoStream.Signaling.Tests.Commerce;
 
 /// <summary>
-/// The test assembly's entry point (the test runner never calls it). With `--ledger-writer DB` it is the
-/// durability test's child process: it floods gifts into the ledger at DB from a few concurrent senders
-/// and prints "ack KEY;" for each gift only after RecordGiftAsync returned, until it is killed.
+/// The test assembly's entry point (the test runner never calls it). With `--ledger-writer sqlite PATH` or
+/// `--ledger-writer postgres CONNECTION-STRING` it is the durability test's child process: it floods gifts
+/// into that ledger from a few concurrent senders and prints "ack KEY;" for each gift only after
+/// RecordGiftAsync returned, until it is killed.
 /// </summary>
 public static class TestEntryPoint
 {
@@ -13,14 +15,17 @@ public static class TestEntryPoint
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 2 && args[0] == "--ledger-writer") return await RunLedgerWriterAsync(args[1]);
-        Console.Error.WriteLine("usage: CoStream.Signaling.Tests --ledger-writer DB");
+        if (args is ["--ledger-writer", "sqlite", var path])
+            return await FloodAsync(await SqliteCommerceLedger.OpenAsync(path));
+        if (args is ["--ledger-writer", "postgres", var connectionString])
+            return await FloodAsync(await PostgresCommerceLedger.OpenAsync(connectionString));
+        Console.Error.WriteLine("usage: CoStream.Signaling.Tests --ledger-writer sqlite|postgres PATH|CONNECTION-STRING");
         return 2;
     }
 
-    private static async Task<int> RunLedgerWriterAsync(string databasePath)
+    private static async Task<int> FloodAsync(ICommerceLedger opened)
     {
-        await using var ledger = await SqliteCommerceLedger.OpenAsync(databasePath);
+        await using var ledger = opened;
         var stdout = Console.Out; // synchronized, flushes every write
         stdout.WriteLine("ready;");
         long next = -1;
