@@ -81,12 +81,12 @@ public sealed partial class SqliteCommerceLedger
         return connection;
     }
 
-    private static GiftRecord? ReadGift(SqliteConnection connection, string room, string sender, string idempotencyKey)
+    private static GiftRecord? ReadGift(SqliteConnection connection, SqliteTransaction? tx, string room, string sender, string idempotencyKey)
     {
         using var reader = connection.Command("""
             SELECT seq, gift_id, count, media_clock_ms, at_ms FROM gifts
             WHERE room = $room AND sender = $sender AND idempotency_key = $key
-            """).With("$room", room).With("$sender", sender).With("$key", idempotencyKey).ExecuteReader();
+            """, tx).With("$room", room).With("$sender", sender).With("$key", idempotencyKey).ExecuteReader();
         return reader.Read()
             ? new GiftRecord(reader.GetInt64(0), room, sender, reader.GetString(1), reader.GetInt32(2), idempotencyKey,
                 reader.GetInt64(3), ToTime(reader.GetInt64(4)))

@@ -8,22 +8,24 @@ namespace CoStream.Signaling.Store;
 /// <summary>
 /// The default <see cref="ICommerceLedger"/>: one SQLite file in WAL mode with synchronous=FULL.
 /// Writes go through one writer connection (SQLite admits one writer at a time anyway; queueing here
-/// is cheaper than spinning on SQLITE_BUSY), each in a BEGIN IMMEDIATE transaction that is committed
-/// before the method returns. Reads use their own pooled connections and do not wait for writers.
-/// The gate only serializes use of the writer connection: the business rules hold through the
+/// is cheaper than spinning on SQLITE_BUSY) with group commit (<see cref="SqliteGroupCommitter"/>):
+/// each write runs in its own savepoint of a BEGIN IMMEDIATE transaction, and its method returns only
+/// after that transaction committed. Reads use their own pooled connections and do not wait for writers.
+/// The queue only serializes use of the writer connection: the business rules hold through the
 /// schema's constraints and conditional updates, also when another process writes the same file.
 /// </summary>
 public sealed partial class SqliteCommerceLedger : ICommerceLedger
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteGroupCommitter _committer;
     private readonly TimeProvider _time;
 
     private SqliteCommerceLedger(string connectionString, SqliteConnection writer, TimeProvider time)
     {
         _connectionString = connectionString;
         _writer = writer;
+        _committer = new SqliteGroupCommitter(writer);
         _time = time;
     }
 
@@ -57,14 +59,13 @@ public sealed partial class SqliteCommerceLedger : ICommerceLedger
         long atMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var payload = JsonSerializer.Serialize(new GiftPayload(sender, giftId, count), CommerceJsonContext.Default.GiftPayload);
 
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        cancellationToken.ThrowIfCancellationRequested();
+        return await _committer.WriteAsync((writer, tx) =>
         {
-            using var tx = _writer.BeginTransaction(deferred: false);
-            long seq = InsertEvent(tx, room, CommerceEventKind.Gift, mediaClockMs, atMs, payload);
+            long seq = InsertEvent(writer, tx, room, CommerceEventKind.Gift, mediaClockMs, atMs, payload);
             // The unique (room, sender, idempotency_key) decides whether this is the first send: no
             // read-then-write window in which two copies of one retry could both be counted.
-            var inserted = _writer.Command("""
+            var inserted = writer.Command("""
                 INSERT INTO gifts (seq, room, sender, idempotency_key, gift_id, count, media_clock_ms, at_ms)
                 VALUES ($seq, $room, $sender, $key, $gift, $count, $clock, $at)
                 ON CONFLICT (room, sender, idempotency_key) DO NOTHING
@@ -75,18 +76,13 @@ public sealed partial class SqliteCommerceLedger : ICommerceLedger
                 .ExecuteScalar();
             if (inserted is null)
             {
-                tx.Rollback();
-                var original = ReadGift(_writer, room, sender, idempotencyKey)
+                tx.Rollback(SqliteGroupCommitter.Savepoint);
+                var original = ReadGift(writer, tx, room, sender, idempotencyKey)
                     ?? throw new InvalidOperationException("gift conflict without a stored gift");
                 return new GiftReceipt(original, IsRetry: true);
             }
-            tx.Commit();
             return new GiftReceipt(new GiftRecord(seq, room, sender, giftId, count, idempotencyKey, mediaClockMs, ToTime(atMs)), IsRetry: false);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        });
     }
 
     public async Task<CouponDropResult> DropCouponAsync(string room, string couponId, int inventory,
@@ -101,12 +97,11 @@ public sealed partial class SqliteCommerceLedger : ICommerceLedger
         var payload = JsonSerializer.Serialize(new CouponDroppedPayload(couponId, inventory, opensMs, closesMs, segment),
             CommerceJsonContext.Default.CouponDroppedPayload);
 
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        cancellationToken.ThrowIfCancellationRequested();
+        return await _committer.WriteAsync((writer, tx) =>
         {
-            using var tx = _writer.BeginTransaction(deferred: false);
-            long seq = InsertEvent(tx, room, CommerceEventKind.CouponDropped, mediaClockMs, atMs, payload);
-            var inserted = _writer.Command("""
+            long seq = InsertEvent(writer, tx, room, CommerceEventKind.CouponDropped, mediaClockMs, atMs, payload);
+            var inserted = writer.Command("""
                 INSERT INTO coupons (room, coupon_id, seq, inventory, remaining, opens_ms, closes_ms, segment, media_clock_ms)
                 VALUES ($room, $coupon, $seq, $inventory, $inventory, $opens, $closes, $segment, $clock)
                 ON CONFLICT (room, coupon_id) DO NOTHING
@@ -117,18 +112,13 @@ public sealed partial class SqliteCommerceLedger : ICommerceLedger
                 .ExecuteScalar();
             if (inserted is null)
             {
-                tx.Rollback();
-                var existing = ReadCoupon(_writer, null, room, couponId)
+                tx.Rollback(SqliteGroupCommitter.Savepoint);
+                var existing = ReadCoupon(writer, tx, room, couponId)
                     ?? throw new InvalidOperationException("coupon conflict without a stored coupon");
                 return new CouponDropResult(existing, Created: false);
             }
-            tx.Commit();
             return new CouponDropResult(new CouponDrop(seq, room, couponId, inventory, inventory, claimOpensAt, claimClosesAt, segment, mediaClockMs), Created: true);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        });
     }
 
     public async Task<ClaimResult> ClaimCouponAsync(string room, string couponId, string member,
@@ -142,16 +132,15 @@ public sealed partial class SqliteCommerceLedger : ICommerceLedger
         ArgumentNullException.ThrowIfNull(memberSegments);
         long nowMs = now.ToUnixTimeMilliseconds();
 
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        cancellationToken.ThrowIfCancellationRequested();
+        return await _committer.WriteAsync((writer, tx) =>
         {
-            using var tx = _writer.BeginTransaction(deferred: false);
-            var coupon = ReadCoupon(_writer, tx, room, couponId);
+            var coupon = ReadCoupon(writer, tx, room, couponId);
             if (coupon is null) return ClaimResult.Refused(ClaimOutcome.NoSuchCoupon, 0);
 
             // A member's earlier grant answers first: a retry after the window closed or the stock ran
             // out still gets its original grant back.
-            var held = ReadGrant(_writer, tx, room, couponId, member);
+            var held = ReadGrant(writer, tx, room, couponId, member);
             if (held is not null) return Answer(held, idempotencyKey, coupon.Remaining);
 
             if (nowMs < coupon.ClaimOpensAt.ToUnixTimeMilliseconds()) return ClaimResult.Refused(ClaimOutcome.NotOpen, coupon.Remaining);
@@ -166,7 +155,7 @@ public sealed partial class SqliteCommerceLedger : ICommerceLedger
             // is inserted in the same transaction, so a decrement without its grant never commits, and
             // UNIQUE (room, coupon_id, member) rolls back a second grant to one member together with
             // its decrement. No value read earlier in C# is trusted for the stock.
-            var remaining = _writer.Command("""
+            var remaining = writer.Command("""
                 UPDATE coupons SET remaining = remaining - 1
                 WHERE room = $room AND coupon_id = $coupon AND remaining > 0
                 RETURNING remaining
@@ -177,8 +166,8 @@ public sealed partial class SqliteCommerceLedger : ICommerceLedger
             int left = Convert.ToInt32(remaining);
 
             var payload = JsonSerializer.Serialize(new CouponGrantedPayload(couponId, member, left), CommerceJsonContext.Default.CouponGrantedPayload);
-            long seq = InsertEvent(tx, room, CommerceEventKind.CouponGranted, mediaClockMs, nowMs, payload);
-            var inserted = _writer.Command("""
+            long seq = InsertEvent(writer, tx, room, CommerceEventKind.CouponGranted, mediaClockMs, nowMs, payload);
+            var inserted = writer.Command("""
                 INSERT INTO coupon_grants (seq, room, coupon_id, member, idempotency_key, at_ms, media_clock_ms)
                 VALUES ($seq, $room, $coupon, $member, $key, $at, $clock)
                 ON CONFLICT (room, coupon_id, member) DO NOTHING
@@ -190,19 +179,14 @@ public sealed partial class SqliteCommerceLedger : ICommerceLedger
             if (inserted is null)
             {
                 // Another writer granted this member first (possible with several processes): undo our decrement.
-                tx.Rollback();
-                var other = ReadGrant(_writer, null, room, couponId, member)
+                tx.Rollback(SqliteGroupCommitter.Savepoint);
+                var other = ReadGrant(writer, tx, room, couponId, member)
                     ?? throw new InvalidOperationException("grant conflict without a stored grant");
                 return Answer(other, idempotencyKey, left + 1);
             }
-            tx.Commit();
             return new ClaimResult(ClaimOutcome.Granted,
                 new CouponGrant(seq, room, couponId, member, idempotencyKey, now, mediaClockMs), left, IsRetry: false);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        });
     }
 
     private static ClaimResult Answer(CouponGrant held, string idempotencyKey, int remaining) =>
@@ -210,8 +194,8 @@ public sealed partial class SqliteCommerceLedger : ICommerceLedger
             ? new ClaimResult(ClaimOutcome.Granted, held, remaining, IsRetry: true)
             : ClaimResult.Refused(ClaimOutcome.AlreadyClaimed, remaining);
 
-    private long InsertEvent(SqliteTransaction tx, string room, string kind, long mediaClockMs, long atMs, string payload) =>
-        (long)_writer.Command("""
+    private static long InsertEvent(SqliteConnection writer, SqliteTransaction tx, string room, string kind, long mediaClockMs, long atMs, string payload) =>
+        (long)writer.Command("""
             INSERT INTO events (room, kind, media_clock_ms, at_ms, payload)
             VALUES ($room, $kind, $clock, $at, $payload)
             RETURNING seq
@@ -219,17 +203,13 @@ public sealed partial class SqliteCommerceLedger : ICommerceLedger
             .With("$room", room).With("$kind", kind).With("$clock", mediaClockMs).With("$at", atMs).With("$payload", payload)
             .ExecuteScalar()!;
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
-        await _writeGate.WaitAsync();
-        try
-        {
-            await _writer.DisposeAsync();
-            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _committer.DisposeAsync(); // lets queued writes finish
+        await _writer.DisposeAsync();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 }
