@@ -14,7 +14,7 @@ public sealed class CommerceStoreOptions
     /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
     public string Kind { get; set; } = "sqlite";
 
-    public string SqlitePath { get; set; } = "data/commerce.db";
+    public string SqlitePath { get; set; } = ".data/commerce.db";
 
     public string? PostgresConnectionString { get; set; }
 
