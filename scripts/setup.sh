@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything CoStream needs on a fresh Debian 12 machine, idempotently:
 # Debian packages (Chromium for the browser tests, nginx + RTMP module, Janus as a peer SFU,
-# FFmpeg and libopus libraries), the web client's npm packages and the .NET build.
+# FFmpeg and libopus libraries, PostgreSQL for the commerce ledger's tests), the web client's npm packages and the .NET build.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-APT_PACKAGES=(chromium nginx libnginx-mod-rtmp janus ffmpeg libavcodec59 libavutil57 libswscale6 libopus0 iproute2 ca-certificates)
+APT_PACKAGES=(chromium nginx libnginx-mod-rtmp janus ffmpeg libavcodec59 libavutil57 libswscale6 libopus0 iproute2 ca-certificates postgresql)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
