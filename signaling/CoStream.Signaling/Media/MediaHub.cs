@@ -66,6 +66,9 @@ public sealed class MediaHub(SfuServer sfu, RoomTokenService tokens, MediaSessio
         if (!result.Ok) throw Refuse("subscribe", result.Error!);
         sessions.Add(connectionId, result.TransportId);
         sessions.SetSubscriber(connectionId, result.TransportId);
+        // Speaker changes are pushed as they happen; a late joiner is told the current one.
+        if ((await sfu.GetRoomAsync(token.Room))?.ActiveSpeaker is { } speaker)
+            await clients.SendAsync("activeSpeaker", speaker);
         return result.Sdp ?? "";
     }
 
