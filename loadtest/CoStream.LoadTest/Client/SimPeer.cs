@@ -248,7 +248,8 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         }
 
         var profile = (SrtpProfile)result.ProfileId;
-        _inbound = new SrtpContext(profile, result.RemoteMasterKey.Span, result.RemoteMasterSalt.Span);
+        // Like Chromium (libwebrtc asks libsrtp for a 1024-packet window): late retransmissions are not "too old".
+        _inbound = new SrtpContext(profile, result.RemoteMasterKey.Span, result.RemoteMasterSalt.Span, replayWindowSize: 1024);
         _outbound = new SrtpContext(profile, result.LocalMasterKey.Span, result.LocalMasterSalt.Span);
     }
 

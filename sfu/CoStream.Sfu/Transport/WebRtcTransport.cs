@@ -21,6 +21,9 @@ internal sealed partial class WebRtcTransport : IDatagramSender
     /// <summary>Room kept at the end of every send buffer for the SRTP tag / SRTCP trailer.</summary>
     public const int MaxSrtpOverhead = 32;
 
+    /// <summary>SRTP replay window for what peers send us, in packets (≈ 2 s of video at 1000 packets/s).</summary>
+    public const int InboundReplayWindow = 2048;
+
     private readonly Router _router;
     private readonly List<Producer> _producers = [];
     private readonly List<Consumer> _consumers = [];
@@ -192,7 +195,9 @@ internal sealed partial class WebRtcTransport : IDatagramSender
         }
         var profile = (SrtpProfile)result.ProfileId;
         SrtpProfile = result.ProfileId;
-        _inbound = new SrtpContext(profile, result.RemoteMasterKey.Span, result.RemoteMasterSalt.Span);
+        // A wide replay window: a publisher's retransmission of a packet NACKed ~1 s ago must not be refused as too old
+        // (libsrtp's default of 128 is only 128 ms of video at 1000 packets/s).
+        _inbound = new SrtpContext(profile, result.RemoteMasterKey.Span, result.RemoteMasterSalt.Span, InboundReplayWindow);
         _outbound = new SrtpContext(profile, result.LocalMasterKey.Span, result.LocalMasterSalt.Span);
         State = TransportState.Connected;
         _router.Counters.Increment("dtls.handshake.completed");
