@@ -54,29 +54,16 @@ public readonly ref struct ReceiverReport
     public static RtcpError TryRead(ReadOnlySpan<byte> data, out ReceiverReport value, out int consumed)
     {
         value = default;
-        var error = RtcpPacket.TryReadBody(data, RtcpPacketType.ReceiverReport, RtcpPacket.AnyFormat, out var header, out var body, out consumed);
+        var error = ReportPacket.TrySplit(data, RtcpPacketType.ReceiverReport, FixedBodySize, out var body, out var blocks, out var extension, out consumed);
         if (error != RtcpError.None)
         {
             return error;
         }
 
-        if (body.Length < FixedBodySize)
-        {
-            consumed = 0;
-            return RtcpError.TooShort;
-        }
-
-        int blocksLength = header.Count * ReportBlock.Size;
-        if (body.Length - FixedBodySize < blocksLength)
-        {
-            consumed = 0;
-            return RtcpError.CountMismatch;
-        }
-
         value = new ReceiverReport(
             BinaryPrimitives.ReadUInt32BigEndian(body.Slice(SsrcOffset)),
-            RtcpEntryList<ReportBlock>.FromWire(body.Slice(FixedBodySize, blocksLength)),
-            body.Slice(FixedBodySize + blocksLength));
+            blocks,
+            extension);
         return RtcpError.None;
     }
 

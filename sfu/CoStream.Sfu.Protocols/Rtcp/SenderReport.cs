@@ -90,23 +90,10 @@ public readonly ref struct SenderReport
     public static RtcpError TryRead(ReadOnlySpan<byte> data, out SenderReport value, out int consumed)
     {
         value = default;
-        var error = RtcpPacket.TryReadBody(data, RtcpPacketType.SenderReport, RtcpPacket.AnyFormat, out var header, out var body, out consumed);
+        var error = ReportPacket.TrySplit(data, RtcpPacketType.SenderReport, FixedBodySize, out var body, out var blocks, out var extension, out consumed);
         if (error != RtcpError.None)
         {
             return error;
-        }
-
-        if (body.Length < FixedBodySize)
-        {
-            consumed = 0;
-            return RtcpError.TooShort;
-        }
-
-        int blocksLength = header.Count * ReportBlock.Size;
-        if (body.Length - FixedBodySize < blocksLength)
-        {
-            consumed = 0;
-            return RtcpError.CountMismatch;
         }
 
         value = new SenderReport(
@@ -115,8 +102,8 @@ public readonly ref struct SenderReport
             BinaryPrimitives.ReadUInt32BigEndian(body.Slice(RtpTimestampOffset)),
             BinaryPrimitives.ReadUInt32BigEndian(body.Slice(PacketCountOffset)),
             BinaryPrimitives.ReadUInt32BigEndian(body.Slice(OctetCountOffset)),
-            RtcpEntryList<ReportBlock>.FromWire(body.Slice(FixedBodySize, blocksLength)),
-            body.Slice(FixedBodySize + blocksLength));
+            blocks,
+            extension);
         return RtcpError.None;
     }
 
