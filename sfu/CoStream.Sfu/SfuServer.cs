@@ -45,6 +45,9 @@ public sealed class SfuServer : IAsyncDisposable
 
     public SfuOptions Options { get; }
     public SfuCounters Counters { get; }
+
+    /// <summary>Each room's media clock (shared with the room hub's event stamps and the mixer's output timestamps).</summary>
+    public Timing.RoomMediaClocks Clocks { get; } = new();
     public DtlsCertificate Certificate { get; }
     public System.Net.IPEndPoint LocalEndPoint => _endpoint.LocalEndPoint;
 
