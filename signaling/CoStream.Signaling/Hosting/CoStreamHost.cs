@@ -2,6 +2,7 @@ using System.Net;
 using CoStream.Sfu;
 using CoStream.Signaling.Auth;
 using CoStream.Signaling.Media;
+using CoStream.Signaling.Rooms;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.FileProviders;
 
@@ -21,6 +22,7 @@ public static class CoStreamHost
         builder.Services.AddSingleton(_ => new RoomTokenService(TokenSecret.Load(config)));
         builder.Services.AddSingleton<SignalingCounters>();
         builder.Services.AddSingleton<MediaSessions>();
+        builder.Services.AddSingleton<RoomEvents>();
         builder.Services.AddSingleton(sp => SfuServer.Start(new SfuOptions
         {
             ListenAddress = IPAddress.Parse(config["Sfu:ListenAddress"] ?? "127.0.0.1"),
@@ -48,6 +50,7 @@ public static class CoStreamHost
             ServeUnknownFileTypes = false,
         });
         app.MapHub<MediaHub>(MediaHub.Path);
+        app.MapHub<RoomHub>(RoomHub.Path);
         app.MapWhipWhep();
         app.MapGet("/metrics", (SfuServer sfu, SignalingCounters counters) => Results.Json(new
         {
