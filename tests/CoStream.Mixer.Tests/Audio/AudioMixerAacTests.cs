@@ -76,6 +76,8 @@ public class AudioMixerAacTests
         Assert.Equal(t0 * 48, mixPts[0]);
         for (int i = 1; i < mixPts.Count; i++) Assert.Equal(mixPts[i - 1] + 1024, mixPts[i]);
         Assert.True(aacPts.Count >= mixPts.Count - 2);
+        // The encoder's priming (initial_padding, 1024 samples) shows as output stamps one frame early.
+        Assert.Equal(mixPts[0] - 1024, aacPts[0]);
         for (int i = 1; i < aacPts.Count; i++) Assert.Equal(aacPts[i - 1] + 1024, aacPts[i]);
         Assert.Equal(0, mixer.LateSamples);
 
