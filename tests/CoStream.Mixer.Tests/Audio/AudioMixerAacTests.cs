@@ -146,3 +146,54 @@ public class AudioMixerAacTests
         Assert.Equal(2, mixer.Refused);
     }
 }
+
+public class AacHostileAndAllocationTests
+{
+    [Fact]
+    public void AacDecoder_RandomFrames_AreRefusedOrDecoded_NeverThrow()
+    {
+        using var encoder = AacEncoder.TryCreate(128_000, out var reason);
+        Assert.True(encoder != null, reason);
+        using var decoder = AacDecoder.TryCreate(encoder!.AudioSpecificConfig, out reason);
+        Assert.True(decoder != null, reason);
+        var random = new Random(5);
+        var l = new List<float>();
+        var r = new List<float>();
+        var frame = new byte[2000];
+        for (int i = 0; i < 5000; i++)
+        {
+            var n = random.Next(0, frame.Length);
+            random.NextBytes(frame.AsSpan(0, n));
+            decoder!.Decode(frame.AsSpan(0, n), l, r);
+            l.Clear(); r.Clear();
+        }
+        Assert.True(decoder!.Refused > 0);
+        Assert.Null(AacDecoder.TryCreate([0x11], out reason));
+    }
+
+    [Fact]
+    public void MixAndEncode_AfterWarmUp_AllocateNothing()
+    {
+        var mixer = new AudioMixer();
+        mixer.SetSource("a");
+        mixer.SetSource("b", 0.5f);
+        using var encoder = AacEncoder.TryCreate(96_000, out var reason);
+        Assert.True(encoder != null, reason);
+        var pcm = new short[960 * 2];
+        for (int i = 0; i < pcm.Length; i++) pcm[i] = (short)(i * 37);
+        var left = new float[1024];
+        var right = new float[1024];
+        var aac = new byte[AacEncoder.MaxFrameBytes];
+        void Step(int packet)
+        {
+            mixer.Push("a", pcm, 2, packet * 20L);
+            mixer.Push("b", pcm, 2, packet * 20L);
+            while (mixer.TryMixNext(packet * 20L + 20, left, right, out var pts))
+                Assert.True(encoder!.Encode(left, right, pts, aac, out _, out _).Ok);
+        }
+        for (int p = 0; p < 20; p++) Step(p);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (int p = 20; p < 120; p++) Step(p);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

@@ -187,3 +187,49 @@ public class CompositorTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }
+
+public class CompositorEdgeTests
+{
+    [Theory]
+    [InlineData(321, 241)]
+    [InlineData(1, 1)]
+    [InlineData(2, 1000)]
+    [InlineData(4000, 2)]
+    public void OddAndExtremeSourceSizes_DrawOrFallBackToThePlaceholder_NeverThrow(int width, int height)
+    {
+        using var c = new VideoCompositor(new CompositorOptions { Width = 640, Height = 360 });
+        c.SetLayout(new LayoutDescription(LayoutKind.PictureInPicture,
+            [new("a", ParticipantRole.Anchor, "r"), new("g", ParticipantRole.Guest, "r")]));
+        c.Submit("a", I420Frame.Solid(width, height, 81, 90, 240), 0);
+        c.Submit("g", I420Frame.Solid(width, height, 145, 54, 34), 0);
+        var canvas = c.Compose(0);
+        var anchor = CompositorTests.Mean(canvas, 0, 0, 200, 200);
+        // Either the anchor's red (scaled) or, if libswscale refused the size, the placeholder — counted.
+        var red = Math.Abs(anchor.Y - 81) <= 3 && Math.Abs(anchor.V - 240) <= 3;
+        Assert.True(red || c.ScaleFailures > 0, $"anchor region {anchor}, scale failures {c.ScaleFailures}");
+    }
+
+    [Fact]
+    public void LayoutEngine_TilesNeverOverlapAndStayInside_ForOneToNineParticipants()
+    {
+        foreach (var (w, h) in new[] { (720, 1280), (1280, 720), (642, 362) })
+            for (int n = 1; n <= LayoutDescription.MaxTiles + 2; n++)
+            {
+                var ps = Enumerable.Range(0, n).Select(i => new LayoutParticipant($"p{i}", i == 0 ? ParticipantRole.Anchor : ParticipantRole.Guest, "r")).ToList();
+                var tiles = LayoutEngine.Compute(new LayoutDescription(LayoutKind.Tiles, ps), w, h);
+                Assert.Equal(Math.Min(n, LayoutDescription.MaxTiles), tiles.Count);
+                foreach (var t in tiles)
+                {
+                    Assert.True(t.X >= 0 && t.Y >= 0 && t.X + t.Width <= w && t.Y + t.Height <= h && t.Width > 0 && t.Height > 0, $"{t} in {w}x{h}");
+                    Assert.True(t.X % 2 == 0 && t.Y % 2 == 0 && t.Width % 2 == 0 && t.Height % 2 == 0, $"{t} even");
+                }
+                for (int i = 0; i < tiles.Count; i++)
+                    for (int j = i + 1; j < tiles.Count; j++)
+                    {
+                        var (a, b) = (tiles[i], tiles[j]);
+                        var overlap = a.X < b.X + b.Width && b.X < a.X + a.Width && a.Y < b.Y + b.Height && b.Y < a.Y + a.Height;
+                        Assert.False(overlap, $"{a} overlaps {b}");
+                    }
+            }
+    }
+}
