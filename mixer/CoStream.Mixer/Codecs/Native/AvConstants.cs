@@ -14,6 +14,10 @@ internal static class AvConstants
     public const int CodecIdH264 = 27;
     public const int CodecIdVp8 = 139;
     public const int CodecIdHevc = 173;
+    public const int CodecIdAac = 0x15002;
+
+    // enum AVSampleFormat (libavutil/samplefmt.h)
+    public const int SampleFmtFltp = 8;
 
     // enum AVPictureType (libavutil/avutil.h)
     public const int PictureTypeNone = 0;

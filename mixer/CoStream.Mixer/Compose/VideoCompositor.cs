@@ -1,0 +1,122 @@
+using CoStream.Mixer.Codecs;
+
+namespace CoStream.Mixer.Compose;
+
+/// <summary>
+/// Draws the participants' latest decoded pictures into one output canvas by a <see cref="LayoutDescription"/>.
+/// Decoders hand in pictures with <see cref="Submit"/>; the output loop calls <see cref="Compose"/> once per
+/// output frame and encodes the returned canvas before the next call (the canvas is reused).
+/// A layout change (<see cref="SetLayout"/>) takes effect on the next composed frame, drawn from the same
+/// latest pictures, so a switch never shows a blank frame. A participant with no picture for
+/// <see cref="CompositorOptions.StallMs"/> (or audio-only) gets a placeholder tile. Allocation-free per frame
+/// once each tile size has been seen. Not thread-safe: one output loop calls it.
+/// </summary>
+public sealed class VideoCompositor : IDisposable
+{
+    private readonly CompositorOptions _options;
+    private readonly Dictionary<string, Latest> _latest = new(StringComparer.Ordinal);
+    private readonly TileScaler _scaler = new();
+    private List<TileRect> _tiles = [];
+    private LayoutDescription? _pending;
+
+    public I420Frame Canvas { get; }
+    public LayoutDescription? Layout { get; private set; }
+    /// <summary>The rectangles of the layout in effect (the last composed frame's).</summary>
+    public IReadOnlyList<TileRect> Tiles => _tiles;
+    public long FramesComposed { get; private set; }
+    public long PlaceholderTilesDrawn { get; private set; }
+    public long ScaleFailures { get; private set; }
+
+    public VideoCompositor(CompositorOptions? options = null)
+    {
+        _options = options ?? new CompositorOptions();
+        if (_options.Validate() is { } why) throw new ArgumentException(why, nameof(options));
+        Canvas = new I420Frame(_options.Width, _options.Height);
+    }
+
+    public CompositorOptions Options => _options;
+
+    /// <summary>Asks for a new layout; it is applied at the start of the next <see cref="Compose"/>.</summary>
+    public void SetLayout(LayoutDescription layout) => _pending = layout ?? throw new ArgumentNullException(nameof(layout));
+
+    /// <summary>
+    /// Gives a participant's newest picture, received at <paramref name="nowMs"/> on the room clock. The
+    /// compositor keeps the reference until the next picture of that participant: do not reuse it.
+    /// </summary>
+    public void Submit(string participantId, I420Frame picture, long nowMs)
+    {
+        if (!_latest.TryGetValue(participantId, out var latest)) _latest[participantId] = latest = new Latest();
+        latest.Picture = picture;
+        latest.AtMs = nowMs;
+    }
+
+    /// <summary>Forgets a participant's picture (they left).</summary>
+    public void Remove(string participantId) => _latest.Remove(participantId);
+
+    /// <summary>Draws the output frame for room time <paramref name="nowMs"/> and returns the canvas (stamped with it).</summary>
+    public I420Frame Compose(long nowMs)
+    {
+        if (_pending != null)
+        {
+            Layout = _pending;
+            _tiles = LayoutEngine.Compute(_pending, _options.Width, _options.Height);
+            _pending = null;
+        }
+        if (!CoversCanvas()) Fill(0, 0, _options.Width, _options.Height, _options.Background);
+        for (int i = 0; i < _tiles.Count; i++)
+        {
+            var t = _tiles[i];
+            if (t.HasVideo && _latest.TryGetValue(t.ParticipantId, out var latest) && latest.Picture != null
+                && nowMs - latest.AtMs <= _options.StallMs)
+            {
+                if (_scaler.Draw(latest.Picture, Canvas, t.X, t.Y, t.Width, t.Height)) continue;
+                ScaleFailures++;
+            }
+            DrawPlaceholder(t);
+        }
+        Canvas.Pts = nowMs;
+        FramesComposed++;
+        return Canvas;
+    }
+
+    private bool CoversCanvas() => _tiles.Count > 0 && _tiles[0] is { X: 0, Y: 0 } first
+        && first.Width == _options.Width && first.Height == _options.Height;
+
+    private void DrawPlaceholder(in TileRect t)
+    {
+        PlaceholderTilesDrawn++;
+        Fill(t.X, t.Y, t.Width, t.Height, _options.Placeholder);
+        // The "no video" mark: a square ring, a third of the tile's shorter side, in the middle.
+        var side = Math.Min(t.Width, t.Height) / 3 & ~1;
+        var ring = Math.Max(2, side / 8 & ~1);
+        if (side < 3 * ring) return;
+        int mx = (t.X + (t.Width - side) / 2) & ~1, my = (t.Y + (t.Height - side) / 2) & ~1;
+        var mark = (_options.PlaceholderMarkY, _options.Placeholder.U, _options.Placeholder.V);
+        Fill(mx, my, side, ring, mark);
+        Fill(mx, my + side - ring, side, ring, mark);
+        Fill(mx, my, ring, side, mark);
+        Fill(mx + side - ring, my, ring, side, mark);
+    }
+
+    private void Fill(int x, int y, int w, int h, (byte Y, byte U, byte V) c)
+    {
+        var canvas = Canvas;
+        var yPlane = canvas.Y;
+        for (int row = y; row < y + h; row++) yPlane.Slice(row * canvas.Width + x, w).Fill(c.Y);
+        var u = canvas.U;
+        var v = canvas.V;
+        for (int row = y / 2; row < (y + h) / 2; row++)
+        {
+            u.Slice(row * canvas.ChromaWidth + x / 2, w / 2).Fill(c.U);
+            v.Slice(row * canvas.ChromaWidth + x / 2, w / 2).Fill(c.V);
+        }
+    }
+
+    public void Dispose() => _scaler.Dispose();
+
+    private sealed class Latest
+    {
+        public I420Frame? Picture;
+        public long AtMs;
+    }
+}
