@@ -71,8 +71,8 @@ public sealed class VideoEncoder : IDisposable
             ("preset", () => FFmpeg.av_opt_set(ctx, "preset", o.Preset, children)),
             ("tune", () => FFmpeg.av_opt_set(ctx, "tune", o.Tune, children)),
             ("forced-idr", () => x265 ? 0 : FFmpeg.av_opt_set_int(ctx, "forced-idr", 1, children)),
-            (x265 ? "x265-params" : "x264-params", () => o.SceneCutKeyframes ? 0
-                : FFmpeg.av_opt_set(ctx, x265 ? "x265-params" : "x264-params", "scenecut=0", children)),
+            (x265 ? "x265-params" : "x264-params", () => X26xParams(o) is { Length: > 0 } p
+                ? FFmpeg.av_opt_set(ctx, x265 ? "x265-params" : "x264-params", p, children) : 0),
         };
         foreach (var (what, call) in steps)
         {
@@ -81,6 +81,18 @@ public sealed class VideoEncoder : IDisposable
         }
         var open = FFmpeg.avcodec_open2(ctx, codec, IntPtr.Zero);
         return open < 0 ? $"avcodec_open2 {o.Encoder}: {FFmpeg.ErrorText(open)}" : null;
+    }
+
+    /// <summary>
+    /// The x264/x265 private parameters: no scene-cut keyframes unless asked; for x265 with one thread, no thread
+    /// pool and one frame thread (FFmpeg's <c>threads</c> does not reach x265, which otherwise starts its own pool).
+    /// </summary>
+    internal static string X26xParams(VideoEncoderOptions o)
+    {
+        var parts = new List<string>();
+        if (!o.SceneCutKeyframes) parts.Add("scenecut=0");
+        if (o.Encoder == "libx265" && o.Threads == 1) parts.Add("pools=none:frame-threads=1");
+        return string.Join(':', parts);
     }
 
     private static string? AllocateFrame(IntPtr frame, VideoEncoderOptions o)
