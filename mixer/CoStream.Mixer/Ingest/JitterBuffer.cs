@@ -27,6 +27,7 @@ public sealed class JitterBuffer : IDisposable
     private long _highest;
     private bool _started;
     private bool _afterLoss = true;
+    private bool _emitted;
     private int _count;
 
     public JitterBuffer(JitterBufferOptions options, IngestCounters counters)
@@ -64,7 +65,13 @@ public sealed class JitterBuffer : IDisposable
             _next = extended;
             _highest = extended;
         }
-        if (extended < _next) return Refuse(pooledPacket, IngestDropReason.Late);
+        if (extended < _next)
+        {
+            // Before the first frame has gone out, a packet older than the first one seen (reordering at the
+            // start) moves the playout point back, as far as the ring allows.
+            if (_emitted || _highest - extended >= _slots.Length) return Refuse(pooledPacket, IngestDropReason.Late);
+            _next = extended;
+        }
         if (extended - _next >= _slots.Length)
         {
             // A jump the ring cannot hold (a restart, or a long outage): start again from here.
@@ -99,6 +106,7 @@ public sealed class JitterBuffer : IDisposable
                     _next = end + 1;
                     frame = new JitterFrame(_frame, _afterLoss);
                     _afterLoss = false;
+                    _emitted = true;
                     return true;
                 }
                 if (gap < 0 || !GapExpired(gap, nowTicks)) break;
