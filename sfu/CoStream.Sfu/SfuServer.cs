@@ -119,7 +119,7 @@ public sealed class SfuServer : IAsyncDisposable
     /// <summary>
     /// Asks <paramref name="participant"/>'s video producers in <paramref name="room"/> for a keyframe
     /// (RTCP PLI on the publisher's next tick, throttled per producer like a subscriber's request).
-    /// False when the participant publishes no video there.
+    /// False when the participant publishes no video there, or none of it has arrived yet (no SSRC to ask).
     /// </summary>
     public Task<bool> RequestKeyFrame(string room, string participant) =>
         _endpoint.InvokeAsync(() =>
@@ -129,6 +129,8 @@ public sealed class SfuServer : IAsyncDisposable
             foreach (var producer in r.Producers)
             {
                 if (producer.Closed || producer.Participant != participant || producer.Kind != Protocols.Sdp.MediaKind.Video) continue;
+                // Before its first packet the SFU has no SSRC to address a PLI to: the caller asks again later.
+                if (producer.GetLayer(0) is null && !Enumerable.Range(0, producer.LayerCount).Any(l => producer.GetLayer(l) is not null)) continue;
                 producer.KeyFrameWanted = true;
                 found = true;
             }
