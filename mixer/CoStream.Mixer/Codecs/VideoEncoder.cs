@@ -92,6 +92,7 @@ public sealed class VideoEncoder : IDisposable
         var parts = new List<string>();
         if (!o.SceneCutKeyframes) parts.Add("scenecut=0");
         if (o.Encoder == "libx265" && o.Threads == 1) parts.Add("pools=none:frame-threads=1");
+        if (o.Encoder == "libx265") parts.Add("log-level=error");
         return string.Join(':', parts);
     }
 

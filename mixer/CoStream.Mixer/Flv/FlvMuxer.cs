@@ -32,6 +32,7 @@ public sealed class FlvMuxer
     private readonly ArrayBufferWriter<byte> _scratch = new(64 * 1024);
     private byte[]? _sps, _pps, _vps;
     private long _lastTimestamp = long.MinValue;
+    private long _lastAudioTimestamp = long.MinValue;
 
     public FlvMuxer(IFlvTagConsumer consumer) => _consumer = consumer;
 
@@ -156,7 +157,7 @@ public sealed class FlvMuxer
     {
         if (AudioSequenceHeaderBody == null) return Refuse("audio before an AudioSpecificConfig");
         if (rawFrame.IsEmpty || rawFrame.Length > FlvFormat.MaxBodySize - 2) return Refuse("impossible AAC frame size");
-        var ts = Stamp(ptsMs);
+        var ts = StampAudio(ptsMs);
         _scratch.ResetWrittenCount();
         var span = _scratch.GetSpan(FlvTagBodies.AacHeaderSize + rawFrame.Length);
         FlvTagBodies.WriteAacHeader(span, sequenceHeader: false);
@@ -178,6 +179,18 @@ public sealed class FlvMuxer
         if (_scratch.WrittenCount > FlvFormat.MaxBodySize) return Refuse("script data larger than an FLV tag");
         Emit(FlvTagKind.ScriptEvent, FlvTagType.ScriptData, Stamp(timestampMs), _scratch.WrittenSpan);
         return true;
+    }
+
+    /// <summary>
+    /// Audio keeps its own monotonic line: the mixer's audio runs a few tens of ms behind its video (the audio mix waits
+    /// for every participant's packets), and clamping it to the video's timestamps would bunch audio frames together.
+    /// Demuxers (FFmpeg, flv.js, nginx-rtmp) order by timestamp per track.
+    /// </summary>
+    private uint StampAudio(long ms)
+    {
+        if (ms < _lastAudioTimestamp) { TimestampsClamped++; ms = _lastAudioTimestamp; }
+        _lastAudioTimestamp = ms;
+        return unchecked((uint)ms);
     }
 
     private uint Stamp(long ms)

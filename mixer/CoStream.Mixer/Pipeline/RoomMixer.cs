@@ -1,0 +1,469 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CoStream.Mixer.Audio;
+using CoStream.Mixer.Codecs;
+using CoStream.Mixer.Compose;
+using CoStream.Mixer.Control;
+using CoStream.Mixer.Flv;
+using CoStream.Mixer.Ingest;
+using CoStream.Mixer.Sei;
+using CoStream.Sfu;
+using CoStream.Sfu.Timing;
+
+namespace CoStream.Mixer.Pipeline;
+
+/// <summary>A commerce event to carry in-band: written at the first output frame whose media time reaches its stamp.</summary>
+public sealed record MixerEvent(long Seq, string Kind, long MediaClockMs, string Json);
+
+/// <summary>
+/// One room's composite, end to end and in process: <see cref="RoomIngest"/> (the room's tracks from the SFU,
+/// plus a PK opponent's room) → per-participant <see cref="VideoDecoder"/> / <see cref="OpusDecoder"/> →
+/// <see cref="VideoCompositor"/> and <see cref="AudioMixer"/> → <see cref="VideoEncoder"/> (H.264/H.265) and
+/// <see cref="AacEncoder"/> → every <see cref="IFlvSink"/> (HTTP-FLV broadcast, RTMP publishers).
+///
+/// The anchor's frames pace the output: a decoded anchor frame is composed and encoded at once, stamped with its
+/// own media time (its capture instant on the room media clock, from the ingest's sender-report mapping), so the
+/// composite's video and the mixed audio (also on capture time) stay in sync, and mix latency is decode +
+/// compose + encode. If the anchor's video stops, the clock paces the output instead. Room events posted with
+/// <see cref="PostEvent"/> are written into the frame whose media time first reaches their stamp, as an SEI
+/// (user data unregistered, JSON) inside the access unit and as an <c>onCoStreamEvent</c> script tag before it.
+/// All media work runs on one thread per room; the public methods are thread-safe.
+/// </summary>
+public sealed class RoomMixer : IAsyncDisposable
+{
+    public const string EventTagName = "onCoStreamEvent";
+
+    private readonly SfuServer _sfu;
+    private readonly RoomMediaClock _clock;
+    private readonly IReadOnlyList<IFlvSink> _sinks;
+    private readonly ConcurrentDictionary<string, RoomIngest> _ingests = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<MixerEvent> _incomingEvents = new();
+    private readonly List<MixerEvent> _pendingEvents = [];
+    private readonly Dictionary<string, Source> _sources = new(StringComparer.Ordinal);
+    private readonly Thread _thread;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly long[] _latencyUs;
+    private readonly AudioMixer _audioMixer = new();
+    private readonly AacEncoder _aac;
+    private readonly float[] _left, _right;
+    private readonly byte[] _aacFrame = new byte[AacEncoder.MaxFrameBytes];
+    private readonly short[] _pcm = new short[OpusDecoder.MaxSamplesPerChannel * 2];
+    private readonly List<EncodedVideoFrame> _encoded = [];
+    private readonly List<I420Frame> _pictures = [];
+    private readonly ProcessCpuMeter _cpuMeter = new();
+    private readonly CpuController? _cpu;
+
+    private volatile LayoutDescription _layout;
+    private LayoutDescription? _appliedLayout;
+    private VideoCompositor _compositor;
+    private VideoEncoder _encoder;
+    private int _width, _height, _fps;
+    private string _preset;
+    private long _originMs;
+    private long _lastVideoMediaMs = long.MinValue;
+    private long _lastOutputTicks;
+    private long _encoderPts;
+    private bool _forceKeyframe = true;
+    private bool _passthrough;
+    private bool _passthroughWanted;
+    private long _nextCpuCheckTicks;
+    private int _latencyCount;
+    private volatile string? _failure;
+
+    private RoomMixer(SfuServer sfu, string room, RoomMixerOptions options, IReadOnlyList<IFlvSink> sinks,
+        VideoCompositor compositor, VideoEncoder encoder, AacEncoder aac)
+    {
+        _sfu = sfu;
+        Room = room;
+        Options = options;
+        _sinks = sinks;
+        _clock = sfu.Clocks.Get(room);
+        _compositor = compositor;
+        _encoder = encoder;
+        _aac = aac;
+        _width = options.Width;
+        _height = options.Height;
+        _fps = options.Fps;
+        _preset = options.Preset;
+        _left = new float[aac.FrameSize];
+        _right = new float[aac.FrameSize];
+        _latencyUs = new long[Math.Max(16, options.LatencySamples)];
+        _layout = new LayoutDescription(LayoutKind.Solo, []);
+        if (options.AdaptiveCpu)
+            _cpu = new CpuController(new CpuControllerOptions { Target = options.CpuTarget });
+        _ingests[room] = RoomIngest.Attach(sfu, room);
+        _thread = new Thread(Run) { Name = "mixer-" + room, IsBackground = true };
+    }
+
+    /// <summary>Starts mixing <paramref name="room"/> into <paramref name="sinks"/>; null with a reason if the codecs cannot open.</summary>
+    public static RoomMixer? TryStart(SfuServer sfu, string room, RoomMixerOptions options, IReadOnlyList<IFlvSink> sinks, out string? reason)
+    {
+        reason = options.Validate();
+        if (reason != null) return null;
+        var encoder = VideoEncoder.TryCreate(EncoderOptions(options, options.Width, options.Height, options.Fps, options.Preset), out reason);
+        if (encoder == null) return null;
+        var aac = AacEncoder.TryCreate(options.AudioBitrateBitsPerSecond, out reason);
+        if (aac == null) { encoder.Dispose(); return null; }
+        var mixer = new RoomMixer(sfu, room, options, sinks, new VideoCompositor(options.Compositor), encoder, aac);
+        mixer._originMs = mixer._clock.NowMs - options.ClockPacedDelayMs;
+        mixer.WriteMetadata();
+        mixer._thread.Start();
+        return mixer;
+    }
+
+    public string Room { get; }
+    public RoomMixerOptions Options { get; }
+
+    /// <summary>The room media time of output timestamp 0 (an FLV tag's timestamp is media time minus this).</summary>
+    public long OriginMediaMs => _originMs;
+
+    /// <summary>Why the mixer stopped, if it failed.</summary>
+    public string? Failure => _failure;
+
+    public long VideoFramesOut { get; private set; }
+    public long PassthroughFramesOut { get; private set; }
+    public long ClockPacedFrames { get; private set; }
+    public long AnchorFramesSkipped { get; private set; }
+    public long AudioFramesOut { get; private set; }
+    public long EventsWritten { get; private set; }
+    /// <summary>Events that reached the mixer after the frame their stamp names had been written (written on the next one).</summary>
+    public long EventsLate { get; private set; }
+    public long DecodeRefusals { get; private set; }
+    public long FramesIgnored { get; private set; }
+    public long ModeSwitches { get; private set; }
+    public CpuDecision? CpuDecision => _cpu?.Current;
+
+    /// <summary>The layout to compose. Participant ids are <see cref="SourceId"/>(room, participant).</summary>
+    public void SetLayout(LayoutDescription layout) => _layout = layout ?? throw new ArgumentNullException(nameof(layout));
+
+    public LayoutDescription Layout => _layout;
+
+    /// <summary>The id a participant has in layouts: <c>room/participant</c> (PK brings in another room's anchor).</summary>
+    public static string SourceId(string room, string participant) => room + "/" + participant;
+
+    /// <summary>Also ingests another room (a PK opponent's); its participants can then appear in layouts.</summary>
+    public void LinkRoom(string otherRoom)
+    {
+        if (otherRoom != Room) _ingests.GetOrAdd(otherRoom, r => RoomIngest.Attach(_sfu, r));
+    }
+
+    public void UnlinkRoom(string otherRoom)
+    {
+        if (otherRoom != Room && _ingests.TryRemove(otherRoom, out var ingest)) ingest.Dispose();
+    }
+
+    /// <summary>Queues an event for the frame whose media time reaches <see cref="MixerEvent.MediaClockMs"/> (room clock).</summary>
+    public void PostEvent(MixerEvent evt) => _incomingEvents.Enqueue(evt);
+
+    /// <summary>Mix latency samples (µs, input frame dequeued complete → its FLV tags handed to the sinks), most recent last.</summary>
+    public long[] LatencySnapshot()
+    {
+        lock (_latencyUs)
+        {
+            var n = Math.Min(_latencyCount, _latencyUs.Length);
+            var result = new long[n];
+            for (var i = 0; i < n; i++) result[i] = _latencyUs[(_latencyCount - n + i) % _latencyUs.Length];
+            return result;
+        }
+    }
+
+    public IEnumerable<IngestCounters> IngestCounters => _ingests.Values.Select(i => i.Counters);
+
+    private void Run()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                ApplyLayout();
+                foreach (var (room, ingest) in _ingests)
+                {
+                    while (ingest.VideoFrames.TryRead(out var frame)) using (frame) OnVideo(room, frame, Stopwatch.GetTimestamp());
+                    while (ingest.AudioFrames.TryRead(out var audio)) using (audio) OnAudio(room, audio);
+                }
+                var now = _clock.NowMs;
+                MixAudio(now);
+                var interval = Stopwatch.Frequency / _fps;
+                if (Stopwatch.GetTimestamp() - _lastOutputTicks > interval * 2)
+                {
+                    // The anchor's video is not pacing us (none yet, stalled, audio-only): the clock does.
+                    var mediaMs = Math.Max(now - Options.ClockPacedDelayMs, _lastVideoMediaMs + 1);
+                    ClockPacedFrames++;
+                    ComposeAndWrite(mediaMs, Stopwatch.GetTimestamp(), recordLatency: false);
+                }
+                AdaptCpu();
+                Thread.Sleep(1);
+            }
+        }
+        catch (Exception e)
+        {
+            _failure = e.ToString();
+        }
+    }
+
+    private void ApplyLayout()
+    {
+        var layout = _layout;
+        if (ReferenceEquals(layout, _appliedLayout)) return;
+        var inLayout = layout.Participants.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in _sources.Keys.Where(id => !inLayout.Contains(id)).ToList())
+        {
+            _sources[id].Dispose();
+            _sources.Remove(id);
+            _audioMixer.RemoveSource(id);
+            _compositor.Remove(id);
+        }
+        foreach (var p in layout.Participants)
+        {
+            if (_sources.ContainsKey(p.Id)) continue;
+            _sources[p.Id] = new Source(p.Id);
+            _audioMixer.SetSource(p.Id);
+            // A new tile needs a keyframe to start from.
+            var slash = p.Id.IndexOf('/');
+            if (slash > 0) _ = _sfu.RequestKeyFrame(p.Id[..slash], p.Id[(slash + 1)..]);
+        }
+        _compositor.SetLayout(layout);
+        var solo = layout.Kind == LayoutKind.Solo && layout.Participants.Count == 1 && layout.Participants[0].HasVideo;
+        _passthroughWanted = Options.Passthrough && !Options.Hevc && solo;
+        if (!_passthroughWanted && _passthrough)
+        {
+            _passthrough = false;
+            _forceKeyframe = true;
+            ModeSwitches++;
+        }
+        _appliedLayout = layout;
+    }
+
+    private string? Master => _appliedLayout?.Participants.FirstOrDefault(p => p.Role == Compose.ParticipantRole.Anchor)?.Id
+        ?? _appliedLayout?.Participants.FirstOrDefault()?.Id;
+
+    private void OnVideo(string room, IngestedVideoFrame frame, long dequeuedTicks)
+    {
+        var id = SourceId(room, frame.Participant);
+        if (!_sources.TryGetValue(id, out var source)) { FramesIgnored++; return; }
+        var mediaMs = ToOwnClock(room, frame.MediaTimeMs);
+        var isMaster = id == Master;
+
+        if (isMaster && _passthroughWanted && frame.Codec == VideoCodec.H264)
+        {
+            if (!_passthrough && frame.IsKeyFrame)
+            {
+                _passthrough = true;
+                ModeSwitches++;
+            }
+            if (_passthrough)
+            {
+                // Keep decoding so a switch back to the composite has the anchor's picture at once.
+                Decode(source, frame, id);
+                if (mediaMs <= _lastVideoMediaMs) mediaMs = _lastVideoMediaMs + 1;
+                WriteVideo(frame.Data.Span, mediaMs, frame.IsKeyFrame, dequeuedTicks, recordLatency: true);
+                PassthroughFramesOut++;
+                return;
+            }
+            // Waiting for the anchor's keyframe to switch: keep composing meanwhile.
+        }
+        if (!Decode(source, frame, id) || !isMaster) return;
+        var minStep = 1000 / _fps - 2;
+        if (_lastVideoMediaMs != long.MinValue && mediaMs - _lastVideoMediaMs < minStep)
+        {
+            AnchorFramesSkipped++;
+            return;
+        }
+        ComposeAndWrite(Math.Max(mediaMs, _lastVideoMediaMs + 1), dequeuedTicks, recordLatency: true);
+    }
+
+    private bool Decode(Source source, IngestedVideoFrame frame, string id)
+    {
+        if (source.Decoder == null || source.Decoder.Codec != frame.Codec)
+        {
+            source.Decoder?.Dispose();
+            source.Decoder = VideoDecoder.TryCreate(frame.Codec, out _);
+            if (source.Decoder == null) { DecodeRefusals++; return false; }
+        }
+        _pictures.Clear();
+        var result = source.Decoder.Decode(frame.Data.Span, frame.MediaTimeMs, _pictures);
+        if (!result.Ok || _pictures.Count == 0)
+        {
+            if (!result.Ok) DecodeRefusals++;
+            return false;
+        }
+        _compositor.Submit(id, _pictures[^1], _clock.NowMs);
+        return true;
+    }
+
+    private void ComposeAndWrite(long mediaMs, long startTicks, bool recordLatency)
+    {
+        if (_passthrough) { _lastOutputTicks = Stopwatch.GetTimestamp(); return; }
+        var canvas = _compositor.Compose(_clock.NowMs);
+        canvas.Pts = _encoderPts++;
+        _encoded.Clear();
+        var result = _encoder.Encode(canvas, _forceKeyframe, _encoded);
+        if (!result.Ok) return;
+        _forceKeyframe = false;
+        foreach (var au in _encoded)
+            WriteVideo(au.Data, mediaMs, au.IsKeyframe, startTicks, recordLatency);
+    }
+
+    private readonly SeiWriter _seiAvc = new(hevc: false);
+    private readonly SeiWriter _seiHevc = new(hevc: true);
+
+    private void WriteVideo(ReadOnlySpan<byte> accessUnit, long mediaMs, bool keyframe, long startTicks, bool recordLatency)
+    {
+        var ts = Math.Max(0, mediaMs - _originMs);
+        // Events whose stamp this frame reaches ride on it: script tags first, then the frame with the SEI inside.
+        while (_incomingEvents.TryDequeue(out var incoming))
+        {
+            if (incoming.MediaClockMs <= _lastVideoMediaMs) EventsLate++;
+            _pendingEvents.Add(incoming);
+        }
+        var due = _pendingEvents.Where(e => e.MediaClockMs <= mediaMs).ToList();
+        if (due.Count > 0)
+        {
+            _pendingEvents.RemoveAll(e => e.MediaClockMs <= mediaMs);
+            foreach (var e in due)
+            {
+                var payload = new Dictionary<string, object?>
+                {
+                    ["seq"] = e.Seq, ["kind"] = e.Kind, ["mediaClockMs"] = e.MediaClockMs, ["json"] = e.Json,
+                };
+                foreach (var sink in _sinks) sink.WriteScriptData(EventTagName, payload, ts);
+                EventsWritten++;
+            }
+            var json = due.Count == 1 ? due[0].Json : "[" + string.Join(",", due.Select(e => e.Json)) + "]";
+            var sei = Options.Hevc ? _seiHevc : _seiAvc;
+            if (sei.Insert(accessUnit, json, out var withSei) == SeiError.None) accessUnit = withSei;
+        }
+        foreach (var sink in _sinks) sink.WriteVideo(accessUnit, ts, ts, keyframe);
+        _lastVideoMediaMs = mediaMs;
+        _lastOutputTicks = Stopwatch.GetTimestamp();
+        VideoFramesOut++;
+        if (recordLatency)
+        {
+            lock (_latencyUs)
+            {
+                _latencyUs[_latencyCount % _latencyUs.Length] = (long)Stopwatch.GetElapsedTime(startTicks, _lastOutputTicks).TotalMicroseconds;
+                _latencyCount++;
+            }
+        }
+    }
+
+    private void OnAudio(string room, IngestedAudioFrame frame)
+    {
+        var id = SourceId(room, frame.Participant);
+        if (!_sources.TryGetValue(id, out var source)) return;
+        if (source.Opus == null)
+        {
+            source.Opus = OpusDecoder.TryCreate(2, out _);
+            if (source.Opus == null) return;
+        }
+        if (!source.Opus.Decode(frame.Payload.Span, _pcm, out var samples).Ok || samples == 0) return;
+        _audioMixer.Push(id, _pcm.AsSpan(0, samples * 2), 2, ToOwnClock(room, frame.MediaTimeMs));
+    }
+
+    private void MixAudio(long nowMs)
+    {
+        while (_audioMixer.TryMixNext(nowMs, _left, _right, out var ptsSamples))
+        {
+            var rc = _aac.Encode(_left, _right, ptsSamples, _aacFrame, out var written, out var outPts);
+            if (!rc.Ok || written == 0) continue;
+            var ms = outPts / AudioMixer.SamplesPerMs - _originMs;
+            if (ms < 0) continue;
+            foreach (var sink in _sinks) sink.WriteAudio(_aacFrame.AsSpan(0, written), ms);
+            AudioFramesOut++;
+        }
+    }
+
+    private long ToOwnClock(string room, long mediaMs) =>
+        room == Room || !_sfu.Clocks.TryGet(room, out var other) ? mediaMs : _clock.ToMediaMs(other.ToStopwatchTicks(mediaMs));
+
+    private void AdaptCpu()
+    {
+        if (_cpu == null) return;
+        var now = Stopwatch.GetTimestamp();
+        if (now < _nextCpuCheckTicks) return;
+        var first = _nextCpuCheckTicks == 0;
+        _nextCpuCheckTicks = now + 2 * Stopwatch.Frequency;
+        if (first) { _cpuMeter.Sample(); return; }
+        var decision = _cpu.Observe(_cpuMeter.Sample());
+        if (!decision.Changed) return;
+        _fps = decision.Fps;
+        var height = Math.Min(Options.Height, decision.Height);
+        var width = Math.Max(64, (int)(Options.Width * (double)height / Options.Height)) & ~1;
+        if (decision.Preset != _preset || height != _height)
+            ReopenVideo(width, height & ~1, decision.Preset);
+    }
+
+    private void ReopenVideo(int width, int height, string preset)
+    {
+        var encoder = VideoEncoder.TryCreate(EncoderOptions(Options, width, height, _fps, preset), out _);
+        if (encoder == null) return;
+        _encoder.Dispose();
+        _encoder = encoder;
+        if (width != _width || height != _height)
+        {
+            _compositor.Dispose();
+            _compositor = new VideoCompositor(Options.Compositor with { Width = width, Height = height });
+            _appliedLayout = null;
+            ApplyLayout();
+        }
+        (_width, _height, _preset) = (width, height, preset);
+        _forceKeyframe = true;
+        WriteMetadata();
+    }
+
+    private void WriteMetadata()
+    {
+        var metadata = new FlvMetadata
+        {
+            VideoCodec = Options.Hevc ? FlvVideoCodec.Hevc : FlvVideoCodec.Avc,
+            Width = _width,
+            Height = _height,
+            FrameRate = _fps,
+            VideoKbps = Options.VideoBitrateBitsPerSecond / 1000.0,
+            AudioSpecificConfig = _aac.AudioSpecificConfig,
+            AudioSampleRate = AacEncoder.SampleRate,
+            AudioChannels = AacEncoder.Channels,
+            AudioKbps = Options.AudioBitrateBitsPerSecond / 1000.0,
+        };
+        foreach (var sink in _sinks) sink.WriteMetadata(metadata);
+    }
+
+    private static VideoEncoderOptions EncoderOptions(RoomMixerOptions o, int width, int height, int fps, string preset) => new()
+    {
+        Encoder = o.Encoder,
+        Width = width,
+        Height = height,
+        Fps = fps,
+        BitrateBitsPerSecond = o.VideoBitrateBitsPerSecond,
+        GopFrames = fps * o.GopSeconds,
+        Preset = preset,
+        Tune = "zerolatency",
+        Threads = 1,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await Task.Run(() => _thread.Join(TimeSpan.FromSeconds(5)));
+        foreach (var ingest in _ingests.Values) ingest.Dispose();
+        _ingests.Clear();
+        foreach (var s in _sources.Values) s.Dispose();
+        _sources.Clear();
+        _compositor.Dispose();
+        _encoder.Dispose();
+        _aac.Dispose();
+    }
+
+    private sealed class Source(string id) : IDisposable
+    {
+        public string Id { get; } = id;
+        public VideoDecoder? Decoder;
+        public OpusDecoder? Opus;
+
+        public void Dispose()
+        {
+            Decoder?.Dispose();
+            Opus?.Dispose();
+        }
+    }
+}
