@@ -91,7 +91,7 @@ public sealed class RoomMixer : IAsyncDisposable
         _layout = new LayoutDescription(LayoutKind.Solo, []);
         if (options.AdaptiveCpu)
             _cpu = new CpuController(new CpuControllerOptions { Target = options.CpuTarget });
-        _ingests[room] = RoomIngest.Attach(sfu, room);
+        _ingests[room] = AttachIngest(room);
         _thread = new Thread(Run) { Name = "mixer-" + room, IsBackground = true };
     }
 
@@ -144,7 +144,7 @@ public sealed class RoomMixer : IAsyncDisposable
     /// <summary>Also ingests another room (a PK opponent's); its participants can then appear in layouts.</summary>
     public void LinkRoom(string otherRoom)
     {
-        if (otherRoom != Room) _ingests.GetOrAdd(otherRoom, r => RoomIngest.Attach(_sfu, r));
+        if (otherRoom != Room) _ingests.GetOrAdd(otherRoom, AttachIngest);
     }
 
     public void UnlinkRoom(string otherRoom)
@@ -167,7 +167,17 @@ public sealed class RoomMixer : IAsyncDisposable
         }
     }
 
-    public IEnumerable<IngestCounters> IngestCounters => _ingests.Values.Select(i => i.Counters);
+    /// <summary>The ingest counters of every room this mixer has ingested (kept after the mixer stops).</summary>
+    public IReadOnlyList<IngestCounters> IngestCounters { get { lock (_allCounters) return [.. _allCounters]; } }
+
+    private readonly List<IngestCounters> _allCounters = [];
+
+    private RoomIngest AttachIngest(string room)
+    {
+        var ingest = RoomIngest.Attach(_sfu, room);
+        lock (_allCounters) _allCounters.Add(ingest.Counters);
+        return ingest;
+    }
 
     private void Run()
     {
@@ -187,6 +197,14 @@ public sealed class RoomMixer : IAsyncDisposable
                 if (Stopwatch.GetTimestamp() - _lastOutputTicks > interval * 2)
                 {
                     // The anchor's video is not pacing us (none yet, stalled, audio-only): the clock does.
+                    if (_passthrough)
+                    {
+                        // The passed-through anchor stalled: back to the composite (its placeholder) until its next keyframe.
+                        _passthrough = false;
+                        _forceKeyframe = true;
+                        ModeSwitches++;
+                        RequestMasterKeyFrame();
+                    }
                     var mediaMs = Math.Max(now - Options.ClockPacedDelayMs, _lastVideoMediaMs + 1);
                     ClockPacedFrames++;
                     ComposeAndWrite(mediaMs, Stopwatch.GetTimestamp(), recordLatency: false);
@@ -232,6 +250,12 @@ public sealed class RoomMixer : IAsyncDisposable
             ModeSwitches++;
         }
         _appliedLayout = layout;
+        if (_passthroughWanted && !_passthrough) RequestMasterKeyFrame();
+    }
+
+    private void RequestMasterKeyFrame()
+    {
+        if (Master is { } id && id.IndexOf('/') is var slash and > 0) _ = _sfu.RequestKeyFrame(id[..slash], id[(slash + 1)..]);
     }
 
     private string? Master => _appliedLayout?.Participants.FirstOrDefault(p => p.Role == Compose.ParticipantRole.Anchor)?.Id
@@ -244,7 +268,12 @@ public sealed class RoomMixer : IAsyncDisposable
         var mediaMs = ToOwnClock(room, frame.MediaTimeMs);
         var isMaster = id == Master;
 
-        if (isMaster && _passthroughWanted && frame.Codec == VideoCodec.H264)
+        // Decode every frame of a tile (the anchor's too while passed through, so a switch back to the composite has
+        // its picture at once).
+        var decoded = Decode(source, frame, id);
+        // Passthrough only when the anchor's picture already is the output's size, so viewers never see the size change.
+        if (isMaster && _passthroughWanted && frame.Codec == VideoCodec.H264
+            && (_passthrough || (source.Width == _width && source.Height == _height)))
         {
             if (!_passthrough && frame.IsKeyFrame)
             {
@@ -253,16 +282,14 @@ public sealed class RoomMixer : IAsyncDisposable
             }
             if (_passthrough)
             {
-                // Keep decoding so a switch back to the composite has the anchor's picture at once.
-                Decode(source, frame, id);
                 if (mediaMs <= _lastVideoMediaMs) mediaMs = _lastVideoMediaMs + 1;
                 WriteVideo(frame.Data.Span, mediaMs, frame.IsKeyFrame, dequeuedTicks, recordLatency: true);
                 PassthroughFramesOut++;
                 return;
             }
-            // Waiting for the anchor's keyframe to switch: keep composing meanwhile.
+            // Waiting for the anchor's next keyframe to switch: keep composing meanwhile.
         }
-        if (!Decode(source, frame, id) || !isMaster) return;
+        if (!decoded || !isMaster) return;
         var minStep = 1000 / _fps - 2;
         if (_lastVideoMediaMs != long.MinValue && mediaMs - _lastVideoMediaMs < minStep)
         {
@@ -287,13 +314,14 @@ public sealed class RoomMixer : IAsyncDisposable
             if (!result.Ok) DecodeRefusals++;
             return false;
         }
-        _compositor.Submit(id, _pictures[^1], _clock.NowMs);
+        var picture = _pictures[^1];
+        (source.Width, source.Height) = (picture.Width, picture.Height);
+        _compositor.Submit(id, picture, _clock.NowMs);
         return true;
     }
 
     private void ComposeAndWrite(long mediaMs, long startTicks, bool recordLatency)
     {
-        if (_passthrough) { _lastOutputTicks = Stopwatch.GetTimestamp(); return; }
         var canvas = _compositor.Compose(_clock.NowMs);
         canvas.Pts = _encoderPts++;
         _encoded.Clear();
@@ -459,6 +487,7 @@ public sealed class RoomMixer : IAsyncDisposable
         public string Id { get; } = id;
         public VideoDecoder? Decoder;
         public OpusDecoder? Opus;
+        public int Width, Height;
 
         public void Dispose()
         {
