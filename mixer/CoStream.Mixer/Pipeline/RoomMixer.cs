@@ -129,6 +129,7 @@ public sealed class RoomMixer : IAsyncDisposable
     /// <summary>Events that reached the mixer after the frame their stamp names had been written (written on the next one).</summary>
     public long EventsLate { get; private set; }
     public long DecodeRefusals { get; private set; }
+    public string? LastDecodeRefusal { get; private set; }
     public long FramesIgnored { get; private set; }
     public long ModeSwitches { get; private set; }
     public CpuDecision? CpuDecision => _cpu?.Current;
@@ -179,10 +180,35 @@ public sealed class RoomMixer : IAsyncDisposable
         return ingest;
     }
 
+    private volatile string? _threadStatPath;
+
+    /// <summary>CPU time (user + system) the mixer's own thread has used, from /proc (Linux); null elsewhere.</summary>
+    public TimeSpan? ThreadCpuTime
+    {
+        get
+        {
+            if (_threadStatPath is not { } path) return null;
+            try
+            {
+                var stat = File.ReadAllText(path);
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command name, in clock ticks (USER_HZ = 100).
+                return TimeSpan.FromSeconds((long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0);
+            }
+            catch (IOException) { return null; }
+        }
+    }
+
     private void Run()
     {
         try
         {
+            try
+            {
+                var self = new FileInfo("/proc/thread-self").LinkTarget;
+                if (self != null) _threadStatPath = (self.StartsWith('/') ? self : "/proc/" + self) + "/stat";
+            }
+            catch (IOException) { }
             while (!_stop.IsCancellationRequested)
             {
                 ApplyLayout();
@@ -311,7 +337,7 @@ public sealed class RoomMixer : IAsyncDisposable
         var result = source.Decoder.Decode(frame.Data.Span, frame.MediaTimeMs, _pictures);
         if (!result.Ok || _pictures.Count == 0)
         {
-            if (!result.Ok) DecodeRefusals++;
+            if (!result.Ok) { DecodeRefusals++; LastDecodeRefusal = source.Decoder.LastRefusal; }
             return false;
         }
         var picture = _pictures[^1];

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using CoStream.Mixer.Compose;
+using CoStream.Mixer.Flv;
+using CoStream.Mixer.Pipeline;
+using CoStream.Sfu;
+
+namespace CoStream.LoadTest.Mix;
+
+/// <summary>
+/// The mixer benchmark: two 720p30 H.264 inputs (FFmpeg's testsrc2 patterns, made once by the ffmpeg CLI — test material,
+/// not the media path) published through the in-process SFU → <see cref="RoomMixer"/> PK layout → 1280x720 H.264 or H.265.
+/// Reports output frames per CPU-second of the mixer's thread (decode both + compose + encode), mix latency p50/p95, and the
+/// same composition by the ffmpeg command line (decode both, crop, hstack, same encoder/preset, one thread each) for the ratio.
+/// </summary>
+public static class MixBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = 20.0;
+        var encoders = new List<string> { "libx264", "libx265" };
+        var preset = "ultrafast";
+        var fps = 30;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--encoder": encoders = Next().Split(',').ToList(); break;
+                case "--preset": preset = Next(); break;
+                case "--fps": fps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException("unknown option " + args[i]);
+            }
+        }
+        seconds = Math.Clamp(seconds, 3, 120);
+        var dir = Directory.CreateTempSubdirectory("costream-mix-");
+        try
+        {
+            Console.WriteLine($"mix benchmark: 2 x 1280x720@{fps} H.264 in → PK 1280x720@{fps} out, preset {preset}, {seconds:F0} s per run; {Environment.ProcessorCount} cores");
+            var a = Path.Combine(dir.FullName, "a.h264");
+            var b = Path.Combine(dir.FullName, "b.h264");
+            MakeInput(a, "testsrc2=size=1280x720:rate=" + fps, fps);
+            MakeInput(b, "testsrc2=size=1280x720:rate=" + fps + ",hue=H=2*PI*t/5", fps);
+            var unitsA = ReplayPublisher.SplitAccessUnits(File.ReadAllBytes(a));
+            var unitsB = ReplayPublisher.SplitAccessUnits(File.ReadAllBytes(b));
+            foreach (var encoder in encoders)
+            {
+                var ours = await RunOursAsync(encoder, preset, fps, seconds, unitsA, unitsB);
+                var theirs = RunFfmpeg(encoder, preset, a, b, dir.FullName);
+                Console.WriteLine($"{encoder} {preset}: CoStream {ours.FramesPerCpuSecond:F1} frames/CPU-s ({ours.Frames} frames, {ours.OutputFps:F1} fps out, mixer thread {ours.CpuSeconds:F2} CPU-s; mix latency p50 {ours.P50Ms:F1} ms, p95 {ours.P95Ms:F1} ms, p99 {ours.P99Ms:F1} ms)");
+                Console.WriteLine($"{encoder} {preset}: ffmpeg CLI {theirs.FramesPerCpuSecond:F1} frames/CPU-s ({theirs.Frames} frames in {theirs.CpuSeconds:F2} CPU-s)");
+                Console.WriteLine($"{encoder} {preset}: ratio CoStream / ffmpeg = {ours.FramesPerCpuSecond / theirs.FramesPerCpuSecond:F2}x; real time on one core: {(ours.FramesPerCpuSecond >= fps ? "yes" : "no")} ({ours.FramesPerCpuSecond / fps:F2}x of {fps} fps)");
+            }
+            return 0;
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private sealed record Result(long Frames, double CpuSeconds, double OutputFps, double P50Ms, double P95Ms, double P99Ms)
+    {
+        public double FramesPerCpuSecond => Frames / Math.Max(CpuSeconds, 1e-9);
+    }
+
+    private static void MakeInput(string path, string source, int fps)
+    {
+        var (code, err) = Ffmpeg(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source, "-t", "10", "-c:v", "libx264", "-preset", "veryfast",
+            "-tune", "zerolatency", "-profile:v", "baseline", "-g", (2 * fps).ToString(CultureInfo.InvariantCulture), "-bf", "0", "-b:v", "2500k", "-pix_fmt", "yuv420p",
+            "-bsf:v", "h264_metadata=aud=insert", "-f", "h264", path]);
+        if (code != 0) throw new InvalidOperationException("ffmpeg could not make the input: " + err);
+    }
+
+    private static async Task<Result> RunOursAsync(string encoder, string preset, int fps, double seconds, List<byte[]> unitsA, List<byte[]> unitsB)
+    {
+        await using var sfu = SfuServer.Start(new SfuOptions());
+        const string room = "mixbench";
+        var sink = new CountingSink();
+        var options = new RoomMixerOptions
+        {
+            Encoder = encoder, Width = 1280, Height = 720, Fps = fps, Preset = preset, Passthrough = false,
+            VideoBitrateBitsPerSecond = 2_500_000, GopSeconds = 2,
+        };
+        var mixer = RoomMixer.TryStart(sfu, room, options, [sink], out var reason) ?? throw new InvalidOperationException(reason);
+        mixer.SetLayout(new LayoutDescription(LayoutKind.Pk,
+        [
+            new LayoutParticipant(RoomMixer.SourceId(room, "anchor-a"), ParticipantRole.Anchor, room),
+            new LayoutParticipant(RoomMixer.SourceId(room, "anchor-b"), ParticipantRole.PkAnchor, "other"),
+        ]));
+        await using var pa = await ReplayPublisher.StartAsync(sfu, room, "anchor-a", unitsA, fps);
+        await using var pb = await ReplayPublisher.StartAsync(sfu, room, "anchor-b", unitsB, fps);
+        await Task.Delay(2000); // warm-up: connections, first keyframes
+        var cpu0 = mixer.ThreadCpuTime ?? TimeSpan.Zero;
+        var frames0 = mixer.VideoFramesOut;
+        var latency0 = mixer.LatencySnapshot().Length;
+        var sw = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        var cpu = (mixer.ThreadCpuTime ?? TimeSpan.Zero) - cpu0;
+        var frames = mixer.VideoFramesOut - frames0;
+        var elapsed = sw.Elapsed.TotalSeconds;
+        var latencies = mixer.LatencySnapshot();
+        var window = latencies.Skip(Math.Max(0, latencies.Length - (int)Math.Min(frames, latencies.Length))).Order().ToArray();
+        await mixer.DisposeAsync();
+        Console.WriteLine($"  mixer: {mixer.VideoFramesOut} frames out, {mixer.ClockPacedFrames} clock-paced, {mixer.AnchorFramesSkipped} anchor frames skipped, {mixer.DecodeRefusals} decode refusals ({mixer.LastDecodeRefusal}), {mixer.FramesIgnored} ignored; inputs sent {pa.FramesSent}/{pb.FramesSent}");
+        foreach (var c in mixer.IngestCounters) Console.WriteLine("  ingest: " + c);
+        if (mixer.Failure != null) throw new InvalidOperationException(mixer.Failure);
+        double Pct(double p) => window.Length == 0 ? double.NaN : window[Math.Min(window.Length - 1, (int)(window.Length * p))] / 1000.0;
+        return new Result(frames, cpu.TotalSeconds, frames / elapsed, Pct(0.5), Pct(0.95), Pct(0.99));
+    }
+
+    private static Result RunFfmpeg(string encoder, string preset, string a, string b, string dir)
+    {
+        string[] args =
+        [
+            "-hide_banner", "-loglevel", "error", "-y", "-threads", "1", "-i", a, "-threads", "1", "-i", b,
+            "-filter_threads", "1", "-filter_complex", "[0:v]crop=640:720[l];[1:v]crop=640:720[r];[l][r]hstack=inputs=2[v]",
+            "-map", "[v]", "-c:v", encoder, "-preset", preset, "-tune", "zerolatency", "-threads", "1", "-b:v", "2500k", "-g", "60", "-bf", "0",
+            .. encoder == "libx265" ? new[] { "-x265-params", "pools=none:frame-threads=1:log-level=error" } : [],
+            "-f", "matroska", Path.Combine(dir, "ffmpeg-out.mkv"),
+        ];
+        // The CPU time of ffmpeg is read by a shell that waited for it: its children's user + system time (/proc/$$/stat
+        // fields cutime and cstime, in clock ticks), printed on the last line of stderr.
+        const string script = "ffmpeg \"$@\"; code=$?; read -r -a s < /proc/$$/stat; echo \"cpu-ticks ${s[15]} ${s[16]}\" >&2; exit $code";
+        var psi = new ProcessStartInfo("bash", ["-c", script, "ffmpeg", .. args]) { RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(psi)!;
+        var err = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException("ffmpeg failed: " + err);
+        var ticks = err.Split('\n').Last(l => l.StartsWith("cpu-ticks ", StringComparison.Ordinal)).Split(' ');
+        var cpu = (long.Parse(ticks[1], CultureInfo.InvariantCulture) + long.Parse(ticks[2], CultureInfo.InvariantCulture)) / 100.0;
+        var frames = CountFrames(Path.Combine(dir, "ffmpeg-out.mkv"));
+        return new Result(frames, cpu, 0, 0, 0, 0);
+    }
+
+    private static long CountFrames(string flv)
+    {
+        var (code, output) = Ffmpeg(["-hide_banner", "-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", flv], tool: "ffprobe");
+        return code == 0 && long.TryParse(output.Trim(), out var n) ? n : 0;
+    }
+
+    private static (int Code, string Output) Ffmpeg(string[] args, string tool = "ffmpeg")
+    {
+        var psi = new ProcessStartInfo(tool, args) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, tool == "ffprobe" ? stdout.Result : stderr);
+    }
+
+    /// <summary>An output that only counts (the benchmark measures the mixer, not a network).</summary>
+    private sealed class CountingSink : IFlvSink
+    {
+        public long Bytes;
+        public void WriteMetadata(FlvMetadata metadata) { }
+        public void WriteVideo(ReadOnlySpan<byte> accessUnit, long dtsMs, long ptsMs, bool keyframe) => Bytes += accessUnit.Length;
+        public void WriteAudio(ReadOnlySpan<byte> rawAacFrame, long ptsMs) => Bytes += rawAacFrame.Length;
+        public void WriteScriptData(string name, object? payload, long timestampMs) { }
+        public void Close() { }
+    }
+}
