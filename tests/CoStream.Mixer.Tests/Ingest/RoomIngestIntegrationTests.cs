@@ -133,7 +133,7 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
     }
 
     /// <summary>Paces one publisher: a frame every 50 ms (keyframe at the start and on each PLI), Opus every 20 ms of sender time, sender reports every 500 ms.</summary>
-    private static void Publish(Publisher p)
+    private static void Publish(Publisher p, int dropFrame = -1)
     {
         using var encoder = VideoEncoder.TryCreate(new VideoEncoderOptions
         {
@@ -163,7 +163,12 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
             {
                 var packetizer = new H264Packetizer(accessUnit.Data, payload.Length);
                 int n;
-                while ((n = packetizer.Next(payload, out var last)) > 0) p.Peer.SendVideoPayload(payload.AsSpan(0, n), timestamp, last);
+                var k = 0;
+                while ((n = packetizer.Next(payload, out var last)) > 0)
+                {
+                    if (i == dropFrame && k++ == 0) p.Peer.SkipVideoPacket();
+                    else p.Peer.SendVideoPayload(payload.AsSpan(0, n), timestamp, last);
+                }
             }
             for (; audioSent * 20 <= i * FrameMs; audioSent++)
             {
@@ -178,6 +183,65 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
                 p.Peer.SendSenderReports(ntp, unchecked(p.VideoBase + (uint)(elapsedUs * 90 / 1000)), unchecked(p.AudioBase + (uint)(elapsedUs * 48 / 1000)));
             }
         }
+    }
+
+    [Fact]
+    public async Task UnrepairableLoss_IngestAsksForAKeyFrame_ThePublisherSendsOne_AndDecodingResumes()
+    {
+        await using var sfu = SfuServer.Start(new SfuOptions());
+        const string room = "ingest-loss";
+        using var ingest = RoomIngest.Attach(sfu, room);
+        var frames = new ConcurrentQueue<VideoRecord>();
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var f in ingest.VideoFrames.ReadAllAsync())
+                using (f) frames.Enqueue(new VideoRecord(f.MediaTimeMs, f.RtpTimestamp, f.IsKeyFrame, f.Data.ToArray()));
+        });
+        var drain = Task.Run(async () =>
+        {
+            await foreach (var f in ingest.AudioFrames.ReadAllAsync()) f.Dispose();
+        });
+        SimPeer? peer = null;
+        try
+        {
+            peer = await SimPeer.PublishAsync(async (offer, ct) =>
+            {
+                var result = await sfu.PublishAsync(room, "carol", offer, ct);
+                Assert.True(result.Ok, result.Error);
+                return result.Sdp!;
+            }, new SimPeerOptions { VideoCodec = "H264", StartMediaOnConnect = false, ConnectTimeoutMs = 15_000 });
+            var publisher = new Publisher("carol", peer, Colours.Palette[1], 1000, 2000);
+            await Task.Run(() => Publish(publisher, dropFrame: 20));
+            await EngineWait(() => frames.Count >= Frames - 15);
+            await Task.Delay(300);
+        }
+        finally
+        {
+            ingest.Dispose();
+            await Task.WhenAll(reader, drain);
+            if (peer is not null) await peer.DisposeAsync();
+        }
+
+        output.WriteLine(ingest.Counters.ToString());
+        var v = frames.ToArray();
+        var indices = v.Select(f => (int)((f.Ts - 1000u) / (FrameMs * 90))).ToArray();
+        output.WriteLine($"frames received: {string.Join(",", indices)}; keyframes at {string.Join(",", v.Where(f => f.Key).Select(f => (f.Ts - 1000u) / (FrameMs * 90)))}; PLIs at the publisher {peer!.Stats.Snapshot().PlisReceived}");
+        Assert.True(indices.Take(20).SequenceEqual(Enumerable.Range(0, 20)), "frames before the loss all arrive");
+        Assert.DoesNotContain(20, indices);
+        Assert.True(ingest.Counters.Dropped(IngestDropReason.Lost) >= 1);
+        Assert.True(peer.Stats.Snapshot().PlisReceived >= 1, "the publisher got no PLI");
+        var resumed = v.SkipWhile(f => (f.Ts - 1000u) / (FrameMs * 90) < 20).ToArray();
+        Assert.NotEmpty(resumed);
+        Assert.True(resumed[0].Key, "after the loss the ingest resumes on a keyframe");
+        Assert.True(indices.Last() >= Frames - 5, $"the stream resumed (last frame {indices.Last()})");
+
+        using var decoder = VideoDecoder.TryCreate(VideoCodec.H264, out var reason);
+        Assert.True(decoder != null, reason);
+        var pictures = new List<I420Frame>();
+        foreach (var f in v) Assert.True(decoder!.Decode(f.Data, f.Ms, pictures).Ok, decoder.LastRefusal);
+        Assert.True(decoder!.Flush(pictures).Ok);
+        Assert.Equal(v.Length, pictures.Count);
+        Assert.All(pictures, picture => Assert.InRange(picture.MeanOf(0), Colours.Palette[1].Y - 4, Colours.Palette[1].Y + 4));
     }
 
     private static async Task EngineWait(Func<bool> condition, int deadlineMs = 10_000)
