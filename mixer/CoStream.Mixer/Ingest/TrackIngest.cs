@@ -29,6 +29,7 @@ internal sealed class TrackIngest : IDisposable
     private bool _hasSsrc;
     private bool _waitingForKeyFrame = true;
     private long _lastKeyFrameRequestTicks = long.MinValue;
+    private int _width, _height; // last known picture size: delta frames carry it too
 
     public TrackIngest(TapTrack track, RoomIngestOptions options, IngestCounters counters, ClockOffsetEstimator participantClock,
         long clockEpochTicks, Action<TrackIngest> requestKeyFrame, Action<IngestedVideoFrame> video, Action<IngestedAudioFrame> audio)
@@ -116,7 +117,7 @@ internal sealed class TrackIngest : IDisposable
         bool keyFrame;
         int width = 0, height = 0;
         var reason = _videoCodec == VideoCodec.H264
-            ? H264Depacketizer.Depacketize(frame.Packets, _frame!, out keyFrame)
+            ? H264Depacketizer.Depacketize(frame.Packets, _frame!, out keyFrame, out width, out height)
             : Vp8Depacketizer.Depacketize(frame.Packets, _frame!, out keyFrame, out width, out height);
         if (reason == IngestDropReason.None && _waitingForKeyFrame && !keyFrame) reason = IngestDropReason.WaitingForKeyFrame;
         if (reason != IngestDropReason.None)
@@ -127,10 +128,11 @@ internal sealed class TrackIngest : IDisposable
             return;
         }
         _waitingForKeyFrame = false;
+        if (width > 0 && height > 0) (_width, _height) = (width, height);
         var mediaMs = _clock.ToMediaMs(frame.Timestamp, ArrivalMs(frame.FirstArrivalTicks));
         var buffer = _frame!.Detach(out var length);
         _counters.OnVideoFrame();
-        _video(new IngestedVideoFrame(Track.Participant, Track.ProducerId, _videoCodec, buffer, length, keyFrame, mediaMs, frame.Timestamp, width, height));
+        _video(new IngestedVideoFrame(Track.Participant, Track.ProducerId, _videoCodec, buffer, length, keyFrame, mediaMs, frame.Timestamp, _width, _height));
     }
 
     private void OnAudioFrame(JitterFrame frame)

@@ -26,7 +26,7 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
 
     private sealed record Publisher(string Name, SimPeer Peer, (byte Y, byte U, byte V) Colour, uint VideoBase, uint AudioBase);
 
-    private sealed record VideoRecord(long Ms, uint Ts, bool Key, byte[] Data);
+    private sealed record VideoRecord(long Ms, uint Ts, bool Key, byte[] Data, int Width = 0, int Height = 0);
     private sealed record AudioRecord(long Ms, uint Ts, byte[] Data);
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
         var videoReader = Task.Run(async () =>
         {
             await foreach (var f in ingest.VideoFrames.ReadAllAsync())
-                using (f) video.GetOrAdd(f.Participant, _ => new()).Enqueue(new VideoRecord(f.MediaTimeMs, f.RtpTimestamp, f.IsKeyFrame, f.Data.ToArray()));
+                using (f) video.GetOrAdd(f.Participant, _ => new()).Enqueue(new VideoRecord(f.MediaTimeMs, f.RtpTimestamp, f.IsKeyFrame, f.Data.ToArray(), f.Width, f.Height));
         });
         var audioReader = Task.Run(async () =>
         {
@@ -86,6 +86,7 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
             Assert.True(v.Length >= Frames * 3 / 4, $"{p.Name}: {v.Length} of {Frames} video frames; {ingest.Counters}");
             Assert.True(a.Length >= Frames * 5 / 2 * 3 / 4, $"{p.Name}: {a.Length} audio frames; {ingest.Counters}");
             Assert.True(v[0].Key, "video starts on a keyframe");
+            Assert.All(v, f => Assert.Equal((Width, Height), (f.Width, f.Height))); // from the SPS
 
             // Decodes, to this publisher's colour.
             using var decoder = VideoDecoder.TryCreate(VideoCodec.H264, out var reason);
