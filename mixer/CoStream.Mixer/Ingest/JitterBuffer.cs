@@ -23,6 +23,7 @@ public sealed class JitterBuffer : IDisposable
     private readonly IngestCounters _counters;
     private readonly SequenceUnwrapper _unwrapper = new();
     private readonly List<JitterPacket> _frame = [];
+    private readonly ArrayPool<byte> _pool;
     private long _next;
     private long _highest;
     private bool _started;
@@ -30,8 +31,10 @@ public sealed class JitterBuffer : IDisposable
     private bool _emitted;
     private int _count;
 
-    public JitterBuffer(JitterBufferOptions options, IngestCounters counters)
+    /// <param name="pool">Where the packets' arrays come from and go back to (default <see cref="ArrayPool{T}.Shared"/>).</param>
+    public JitterBuffer(JitterBufferOptions options, IngestCounters counters, ArrayPool<byte>? pool = null)
     {
+        _pool = pool ?? ArrayPool<byte>.Shared;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Capacity, 2);
         if ((options.Capacity & (options.Capacity - 1)) != 0) throw new ArgumentException("Capacity must be a power of two.", nameof(options));
         _slots = new JitterPacket?[options.Capacity];
@@ -45,7 +48,7 @@ public sealed class JitterBuffer : IDisposable
     public int Count => _count;
 
     /// <summary>
-    /// Takes ownership of <paramref name="pooledPacket"/> (an <see cref="ArrayPool{T}.Shared"/> array holding
+    /// Takes ownership of <paramref name="pooledPacket"/> (an array of the buffer's pool holding
     /// a whole RTP packet in its first <paramref name="length"/> bytes): buffers it, or returns it to the pool
     /// with the reason it was dropped.
     /// </summary>
@@ -173,11 +176,11 @@ public sealed class JitterBuffer : IDisposable
     private IngestDropReason Refuse(byte[] array, IngestDropReason reason)
     {
         _counters.Drop(reason);
-        ArrayPool<byte>.Shared.Return(array);
+        _pool.Return(array);
         return reason;
     }
 
-    private static void Return(JitterPacket p) => ArrayPool<byte>.Shared.Return(p.Buffer);
+    private void Return(JitterPacket p) => _pool.Return(p.Buffer);
 
     private void Flush()
     {

@@ -22,6 +22,14 @@ public sealed class RoomIngest : IDisposable
 
     private readonly record struct TapEvent(EventKind Kind, TapTrack Track, uint Ssrc, byte[]? Buffer, int Length, long Ticks, ulong Ntp, uint Rtp);
 
+    /// <summary>
+    /// The arrays the tap copies packets into. Not <see cref="ArrayPool{T}.Shared"/>: that pool keeps returned arrays
+    /// per thread and per core, and arrays rented on the SFU loop but returned by the ingest thread in bursts (a
+    /// frame's worth at once) often missed the loop's next rents, so the loop allocated (7.7 bytes per forwarded
+    /// packet measured); one pool with shared buckets, filled once, does not (see decisions.md).
+    /// </summary>
+    internal static readonly ArrayPool<byte> PacketPool = ArrayPool<byte>.Create(maxArrayLength: 2048, maxArraysPerBucket: 4096);
+
     private readonly SfuServer _sfu;
     private readonly RoomIngestOptions _options;
     private readonly ConcurrentQueue<TapEvent> _queue = new();
@@ -82,7 +90,7 @@ public sealed class RoomIngest : IDisposable
                 owner.Counters.Drop(IngestDropReason.QueueFull);
                 return;
             }
-            var copy = ArrayPool<byte>.Shared.Rent(packet.Length);
+            var copy = PacketPool.Rent(packet.Length);
             packet.CopyTo(copy);
             owner.Enqueue(new TapEvent(EventKind.Rtp, track, ssrc, copy, packet.Length, arrivalTicks, 0, 0), counted: true);
         }
@@ -125,7 +133,7 @@ public sealed class RoomIngest : IDisposable
             case EventKind.Added:
                 if (_tracks.ContainsKey(e.Track.ProducerId)) return;
                 var track = new TrackIngest(e.Track, _options, Counters, ParticipantClock(e.Track.Participant), _clockEpochTicks,
-                    RequestKeyFrame, f => _video.Writer.TryWrite(f), f => _audio.Writer.TryWrite(f));
+                    RequestKeyFrame, f => _video.Writer.TryWrite(f), f => _audio.Writer.TryWrite(f), PacketPool);
                 _tracks[e.Track.ProducerId] = track;
                 if (!track.IsSupported) Counters.Drop(IngestDropReason.UnsupportedCodec);
                 track.MaybeRequestKeyFrame(Stopwatch.GetTimestamp());
@@ -140,7 +148,7 @@ public sealed class RoomIngest : IDisposable
                 break;
             case EventKind.Rtp:
                 if (_tracks.TryGetValue(e.Track.ProducerId, out var t)) t.OnPacket(e.Ssrc, e.Buffer!, e.Length, e.Ticks);
-                else ArrayPool<byte>.Shared.Return(e.Buffer!);
+                else PacketPool.Return(e.Buffer!);
                 break;
             case EventKind.SenderReport:
                 if (_tracks.TryGetValue(e.Track.ProducerId, out var s)) s.OnSenderReport(e.Ssrc, e.Ntp, e.Rtp);
@@ -166,7 +174,7 @@ public sealed class RoomIngest : IDisposable
         _signal.Release();
         _thread.Join(2000);
         while (_queue.TryDequeue(out var e))
-            if (e.Buffer is { } b) ArrayPool<byte>.Shared.Return(b);
+            if (e.Buffer is { } b) PacketPool.Return(b);
         foreach (var track in _tracks.Values) track.Dispose();
         _tracks.Clear();
         _video.Writer.TryComplete();

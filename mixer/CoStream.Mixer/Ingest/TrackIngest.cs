@@ -24,6 +24,7 @@ internal sealed class TrackIngest : IDisposable
     private readonly FrameBuffer? _frame;
     private readonly long _keyFrameIntervalTicks;
     private readonly VideoCodec _videoCodec;
+    private readonly System.Buffers.ArrayPool<byte> _packetPool;
     private JitterBuffer _jitter;
     private TrackClock _clock;
     private bool _hasSsrc;
@@ -32,8 +33,10 @@ internal sealed class TrackIngest : IDisposable
     private int _width, _height; // last known picture size: delta frames carry it too
 
     public TrackIngest(TapTrack track, RoomIngestOptions options, IngestCounters counters, ClockOffsetEstimator participantClock,
-        long clockEpochTicks, Action<TrackIngest> requestKeyFrame, Action<IngestedVideoFrame> video, Action<IngestedAudioFrame> audio)
+        long clockEpochTicks, Action<TrackIngest> requestKeyFrame, Action<IngestedVideoFrame> video, Action<IngestedAudioFrame> audio,
+        System.Buffers.ArrayPool<byte>? packetPool = null)
     {
+        _packetPool = packetPool ?? System.Buffers.ArrayPool<byte>.Shared;
         Track = track;
         _options = options;
         _counters = counters;
@@ -57,13 +60,13 @@ internal sealed class TrackIngest : IDisposable
     public bool IsSupported { get; }
     public uint Ssrc { get; private set; }
 
-    /// <summary>A copied RTP packet (ownership of the pooled array passes here).</summary>
+    /// <summary>A copied RTP packet (ownership of the array, from the packet pool, passes here).</summary>
     public void OnPacket(uint ssrc, byte[] pooledPacket, int length, long arrivalTicks)
     {
         _counters.OnPacket();
         if (!IsSupported)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(pooledPacket);
+            _packetPool.Return(pooledPacket);
             _counters.Drop(IngestDropReason.UnsupportedCodec);
             return;
         }
@@ -168,7 +171,7 @@ internal sealed class TrackIngest : IDisposable
         Capacity = IsVideo ? _options.VideoBufferPackets : _options.AudioBufferPackets,
         MaxWaitMs = IsVideo ? _options.VideoMaxWaitMs : _options.AudioMaxWaitMs,
         PacketIsFrame = !IsVideo,
-    }, _counters);
+    }, _counters, _packetPool);
 
     private TrackClock NewClock() => new(Math.Max(1, Track.ClockRate), _participantClock, _options.ClockOffsetLeakMsPerSecond);
 
