@@ -98,10 +98,11 @@ internal sealed class TrackIngest : IDisposable
         if (IsVideo && _waitingForKeyFrame) MaybeRequestKeyFrame(nowTicks);
     }
 
-    /// <summary>Asks for a keyframe now (a track starting) unless one was asked for within the interval.</summary>
+    /// <summary>Asks for a keyframe now unless one was asked for within the interval (or nothing has arrived yet).</summary>
     public void MaybeRequestKeyFrame(long nowTicks)
     {
-        if (!IsVideo || (_lastKeyFrameRequestTicks != long.MinValue && nowTicks - _lastKeyFrameRequestTicks < _keyFrameIntervalTicks)) return;
+        // Before its first packet the SFU has no SSRC to address a request to.
+        if (!IsVideo || !_hasSsrc || (_lastKeyFrameRequestTicks != long.MinValue && nowTicks - _lastKeyFrameRequestTicks < _keyFrameIntervalTicks)) return;
         _lastKeyFrameRequestTicks = nowTicks;
         _counters.OnKeyFrameRequest();
         _requestKeyFrame(this);
