@@ -95,6 +95,50 @@ public sealed class SfuServer : IAsyncDisposable
             return true;
         });
 
+    /// <summary>
+    /// Attaches an in-process listener to <paramref name="room"/>'s inbound media: every decrypted RTP
+    /// packet and sender report of every producer in the room, now and later, plus producer
+    /// added/removed notifications (see <see cref="Routing.IRoomTap"/>: called on the loop thread).
+    /// Producers already published are announced first. Dispose the result to detach.
+    /// </summary>
+    public IDisposable AttachRoomTap(string room, Routing.IRoomTap tap)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(tap);
+        var subscription = new Routing.RoomTapSubscription(tap, s => _endpoint.Post(() => _router.Taps.Remove(room, s)));
+        _endpoint.Post(() =>
+        {
+            _router.Taps.GetOrCreate(room).Add(subscription);
+            if (_router.FindRoom(room) is { } r)
+                foreach (var producer in r.Producers)
+                    if (!producer.Closed) subscription.OnProducerAdded(producer.TapTrack);
+        });
+        return subscription;
+    }
+
+    /// <summary>
+    /// Asks <paramref name="participant"/>'s video producers in <paramref name="room"/> for a keyframe
+    /// (RTCP PLI on the publisher's next tick, throttled per producer like a subscriber's request).
+    /// False when the participant publishes no video there, or none of it has arrived yet (no SSRC to ask).
+    /// </summary>
+    public Task<bool> RequestKeyFrame(string room, string participant) =>
+        _endpoint.InvokeAsync(() =>
+        {
+            var found = false;
+            if (_router.FindRoom(room) is not { } r) return false;
+            foreach (var producer in r.Producers)
+            {
+                if (producer.Closed || producer.Participant != participant || producer.Kind != Protocols.Sdp.MediaKind.Video) continue;
+                // Before its first packet the SFU has no SSRC to address a PLI to: the caller asks again later.
+                var hasStream = false;
+                for (var layer = 0; layer < producer.LayerCount; layer++) hasStream |= producer.GetLayer(layer) is not null;
+                if (!hasStream) continue;
+                producer.KeyFrameWanted = true;
+                found = true;
+            }
+            return found;
+        });
+
     /// <summary>A snapshot of a room for diagnostics and tests: participants with their producers.</summary>
     public Task<RoomSnapshot?> GetRoomAsync(string room) =>
         _endpoint.InvokeAsync(() => _router.FindRoom(room) is { } r

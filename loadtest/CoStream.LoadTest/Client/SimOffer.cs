@@ -14,13 +14,14 @@ public static class SimOffer
 {
     public const byte OpusPayloadType = 111;
     public const byte Vp8PayloadType = 96;
+    public const byte H264PayloadType = 102;
     public const int MidExtensionId = 1;
     public const int AbsSendTimeExtensionId = 2;
     public const int TransportCcExtensionId = 3;
     public const int AudioLevelExtensionId = 4;
 
-    /// <summary>sendonly audio (Opus) + video (VP8) with a=ssrc, for WHIP.</summary>
-    public static SessionDescription Publish(IceCredentials ice, DtlsCertificate certificate, string candidate, uint audioSsrc, uint videoSsrc)
+    /// <summary>sendonly audio (Opus) + video (VP8, or H.264 packetization-mode 1 when <paramref name="videoCodec"/> is "H264") with a=ssrc, for WHIP.</summary>
+    public static SessionDescription Publish(IceCredentials ice, DtlsCertificate certificate, string candidate, uint audioSsrc, uint videoSsrc, string videoCodec = "VP8")
     {
         var cname = "simpeer-" + videoSsrc.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
         var offer = SdpOfferer.CreateOffer(new OfferOptions
@@ -41,7 +42,7 @@ public static class SimOffer
                 new OfferedMedia("1", MediaKind.Video)
                 {
                     Track = new OutgoingTrack(videoSsrc, cname, "simpeer", "video"),
-                    Codecs = [Vp8()],
+                    Codecs = [videoCodec.Equals("H264", StringComparison.OrdinalIgnoreCase) ? H264() : Vp8()],
                     Extensions = VideoExtensions(),
                 },
             ],
@@ -91,6 +92,14 @@ public static class SimOffer
     public static RtpCodec Vp8()
     {
         var codec = new RtpCodec(Vp8PayloadType, "VP8", 90000);
+        codec.RtcpFeedback.AddRange(["goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"]);
+        return codec;
+    }
+
+    /// <summary>H.264 constrained baseline, packetization-mode 1 (RFC 6184 non-interleaved: single NAL, STAP-A, FU-A).</summary>
+    public static RtpCodec H264()
+    {
+        var codec = new RtpCodec(H264PayloadType, "H264", 90000) { Fmtp = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f" };
         codec.RtcpFeedback.AddRange(["goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"]);
         return codec;
     }

@@ -188,7 +188,7 @@ public sealed partial class SimPeer
     }
 
     private void SendRtp(byte[] packet, Span<byte> payload, byte payloadType, ushort sequence, uint timestamp, uint ssrc,
-        bool marker, string mid, SendHistory history)
+        bool marker, string mid, SendHistory history, bool trailer = true)
     {
         var writer = new RtpPacketWriter(packet, payloadType, sequence, timestamp, ssrc, marker);
         Span<byte> value = stackalloc byte[3];
@@ -199,8 +199,12 @@ public sealed partial class SimPeer
         writer.AddExtension(SimOffer.AbsSendTimeExtensionId, value);
         TransportSequenceNumber.WriteTo(value, _transportSequence++);
         writer.AddExtension(SimOffer.TransportCcExtensionId, value[..2]);
-        BinaryPrimitives.WriteInt64BigEndian(payload[^TrailerLength..], now);
-        BinaryPrimitives.WriteInt64BigEndian(payload[^8..], ++_counter);
+        if (trailer)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(payload[^TrailerLength..], now);
+            BinaryPrimitives.WriteInt64BigEndian(payload[^8..], ++_counter);
+        }
+
         int length = writer.Complete(payload);
         history.Store(sequence, packet.AsSpan(0, length));
         ObserveSent(packet.AsSpan(0, length));

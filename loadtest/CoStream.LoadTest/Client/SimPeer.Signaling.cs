@@ -21,7 +21,7 @@ public sealed partial class SimPeer
 
     /// <summary>sendonly Opus + VP8, our host candidate and end-of-candidates, a=setup:actpass, rtcp-mux, BUNDLE.</summary>
     public SessionDescription CreatePublishOffer() =>
-        SimOffer.Publish(LocalIce, Certificate, HostCandidate, AudioSsrc, VideoSsrc);
+        SimOffer.Publish(LocalIce, Certificate, HostCandidate, AudioSsrc, VideoSsrc, Options.VideoCodec);
 
     /// <summary>
     /// Applies the answer to our <paramref name="offer"/> and connects as ICE controlling agent; the remote

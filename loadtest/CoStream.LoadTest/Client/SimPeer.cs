@@ -109,7 +109,7 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         var peer = new SimPeer(options ?? new SimPeerOptions(), publishes: true);
         try
         {
-            var offer = SimOffer.Publish(peer.LocalIce, Certificate, peer.HostCandidate, peer.AudioSsrc, peer.VideoSsrc);
+            var offer = SimOffer.Publish(peer.LocalIce, Certificate, peer.HostCandidate, peer.AudioSsrc, peer.VideoSsrc, peer.Options.VideoCodec);
             await peer.NegotiateAsync(peer.WhipExchange(new Uri(new Uri(baseUrl), $"whip/{Uri.EscapeDataString(room)}"), token), offer, ct);
             if (peer.Options.StartMediaOnConnect)
             {
@@ -153,7 +153,7 @@ public sealed partial class SimPeer : IAsyncDisposable, IDatagramSender
         var peer = new SimPeer(options ?? new SimPeerOptions(), publishes: true);
         try
         {
-            var offer = SimOffer.Publish(peer.LocalIce, Certificate, peer.HostCandidate, peer.AudioSsrc, peer.VideoSsrc);
+            var offer = SimOffer.Publish(peer.LocalIce, Certificate, peer.HostCandidate, peer.AudioSsrc, peer.VideoSsrc, peer.Options.VideoCodec);
             await peer.NegotiateAsync(exchange, offer, ct);
             if (peer.Options.StartMediaOnConnect)
             {

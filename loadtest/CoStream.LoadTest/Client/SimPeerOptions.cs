@@ -41,6 +41,12 @@ public sealed class SimPeerOptions
     /// <summary>RFC 7675 consent checks once connected, every this many ms (±20%); browsers use about 5 s.</summary>
     public int ConsentIntervalMs { get; init; } = 5000;
 
+    /// <summary>
+    /// Video codec a publisher offers: "VP8" (the pacing thread's synthetic frames) or "H264" (packetization-mode 1;
+    /// send real access units with <see cref="SimPeer.SendVideoPayload"/>, media not started on connect).
+    /// </summary>
+    public string VideoCodec { get; init; } = "VP8";
+
     /// <summary>Sees every RTP packet sent and received (tests); null for none.</summary>
     public IRtpObserver? RtpObserver { get; init; }
 

@@ -25,6 +25,7 @@ internal sealed class Producer
         _layers = new RtpStreamReceive?[Math.Max(1, rids.Count)];
         KeyFrames = new KeyFrameRequestThrottle(keyFrameIntervalMs);
         LayerMeter = new LayerBitrateMeter(_layers.Length);
+        TapTrack = new TapTrack(id, transport.Participant, kind, codec.Name, codec.ClockRate, codec.PayloadType);
     }
 
     public string Id { get; }
@@ -44,6 +45,9 @@ internal sealed class Producer
     /// <summary>Set when a consumer needs a keyframe; the transport's tick sends the (throttled) PLI/FIR.</summary>
     public bool KeyFrameWanted { get; set; }
     public bool Closed { get; private set; }
+    /// <summary>This track as room taps see it, and the taps of its room id (set when registered).</summary>
+    public TapTrack TapTrack { get; }
+    public RoomTaps? Taps { get; set; }
 
     public RtpStreamReceive? GetLayer(int layer) => (uint)layer < (uint)_layers.Length ? _layers[layer] : null;
 
@@ -91,6 +95,7 @@ internal sealed class Producer
 
     public void Close()
     {
+        if (!Closed) Taps?.OnProducerRemoved(this);
         Closed = true;
         foreach (var c in _consumers.ToArray()) c.Close();
         _consumers.Clear();

@@ -70,6 +70,9 @@ internal sealed class Router : IDatagramHandler
     public void Flush() => Endpoint.Batch.Flush();
     public byte[] RtcpBuffer { get; } = new byte[1400];
 
+    /// <summary>In-process listeners on rooms' inbound media (the mixer's ingest), by room id.</summary>
+    public RoomTapRegistry Taps { get; } = new();
+
     public event Action<string, string>? ActiveSpeakerChanged;
     public event Action<WebRtcTransport>? TransportClosed;
 

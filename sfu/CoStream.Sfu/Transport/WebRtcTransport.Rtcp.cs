@@ -38,7 +38,11 @@ internal sealed partial class WebRtcTransport
             case RtcpPacketType.SenderReport:
                 if ((error = SenderReport.TryRead(packet, out var sr, out _)) == RtcpError.None)
                 {
-                    if (_streamsBySsrc.TryGetValue(sr.Ssrc, out var stream)) stream.OnSenderReport(sr.NtpTimestamp, sr.RtpTimestamp, nowUs);
+                    if (_streamsBySsrc.TryGetValue(sr.Ssrc, out var stream))
+                    {
+                        stream.OnSenderReport(sr.NtpTimestamp, sr.RtpTimestamp, nowUs);
+                        if (stream.Producer.Taps is { IsEmpty: false } taps) taps.OnSenderReport(stream.Producer, sr.Ssrc, sr.NtpTimestamp, sr.RtpTimestamp, nowUs);
+                    }
                     foreach (var block in sr.ReportBlocks) OnReportBlock(block, nowUs);
                 }
                 break;

@@ -19,6 +19,8 @@ internal sealed partial class WebRtcTransport
         _producersByMid[producer.Mid] = producer;
         foreach (var ssrc in signalledSsrcs) _producersBySignalledSsrc[ssrc] = producer;
         if (TransportCcId > 0) _twcc ??= new TransportWideFeedbackBuilder();
+        producer.Taps = _router.Taps.GetOrCreate(Room.Id);
+        producer.Taps.OnProducerAdded(producer);
     }
 
     /// <summary>An SRTP datagram from the peer: decrypt in place, parse once, hand to the producer.</summary>
@@ -54,6 +56,7 @@ internal sealed partial class WebRtcTransport
             && RtpHeaderExtensions.TryFindExtension(packet, header, AudioLevelId, out var levelOffset, out var levelLength)
             && AudioLevel.TryRead(packet.Slice(levelOffset, levelLength), out var voice, out var level) == RtpError.None)
             Room.OnAudioLevel(Participant, level, voice, nowUs / 1000);
+        if (producer.Taps is { IsEmpty: false } taps) taps.OnRtp(producer, stream.Ssrc, packet, nowUs);
         producer.OnRtp(packet, header, stream, keyFrame, nowUs);
     }
 
