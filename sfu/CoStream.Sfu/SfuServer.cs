@@ -130,7 +130,9 @@ public sealed class SfuServer : IAsyncDisposable
             {
                 if (producer.Closed || producer.Participant != participant || producer.Kind != Protocols.Sdp.MediaKind.Video) continue;
                 // Before its first packet the SFU has no SSRC to address a PLI to: the caller asks again later.
-                if (producer.GetLayer(0) is null && !Enumerable.Range(0, producer.LayerCount).Any(l => producer.GetLayer(l) is not null)) continue;
+                var hasStream = false;
+                for (var layer = 0; layer < producer.LayerCount; layer++) hasStream |= producer.GetLayer(layer) is not null;
+                if (!hasStream) continue;
                 producer.KeyFrameWanted = true;
                 found = true;
             }

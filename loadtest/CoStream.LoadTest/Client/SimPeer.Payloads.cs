@@ -22,6 +22,12 @@ public sealed partial class SimPeer
     public void SendVideoPayload(ReadOnlySpan<byte> payload, uint timestamp, bool marker) =>
         SendPayload(payload, VideoPayloadType, ref _videoSequence, timestamp, VideoSsrc, marker, "1", _videoHistory!, ref _videoOctets);
 
+    /// <summary>Uses up one video sequence number without sending or keeping the packet: a loss that NACK cannot repair.</summary>
+    public void SkipVideoPacket()
+    {
+        lock (_payloadLock) _videoSequence++;
+    }
+
     /// <summary>Sends one Opus RTP packet carrying <paramref name="payload"/> as is (48 kHz timestamp).</summary>
     public void SendAudioPayload(ReadOnlySpan<byte> payload, uint timestamp, bool marker = false) =>
         SendPayload(payload, SimOffer.OpusPayloadType, ref _audioSequence, timestamp, AudioSsrc, marker, "0", _audioHistory!, ref _audioOctets);

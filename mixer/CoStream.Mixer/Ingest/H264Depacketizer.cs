@@ -13,10 +13,15 @@ public static class H264Depacketizer
     private static ReadOnlySpan<byte> StartCode => [0, 0, 0, 1];
 
     /// <summary>Appends the access unit to <paramref name="output"/> (cleared first); <paramref name="keyFrame"/> when it holds an IDR slice.</summary>
-    internal static IngestDropReason Depacketize(IReadOnlyList<JitterPacket> packets, FrameBuffer output, out bool keyFrame)
+    internal static IngestDropReason Depacketize(IReadOnlyList<JitterPacket> packets, FrameBuffer output, out bool keyFrame) =>
+        Depacketize(packets, output, out keyFrame, out _, out _);
+
+    /// <summary>As above, with the picture size when the access unit carries a whole SPS (0 otherwise).</summary>
+    internal static IngestDropReason Depacketize(IReadOnlyList<JitterPacket> packets, FrameBuffer output, out bool keyFrame, out int width, out int height)
     {
         output.Clear();
         keyFrame = false;
+        width = height = 0;
         var inFragment = false;
         for (var i = 0; i < packets.Count; i++)
         {
@@ -29,6 +34,7 @@ public static class H264Depacketizer
                 if (!unit.IsFragment)
                 {
                     if (inFragment) return IngestDropReason.FuNotEnded;
+                    if (unit.Type == H264NalUnitType.Sps && width == 0) H264SpsReader.TryReadSize(data, out width, out height);
                     if (!output.TryAppend(StartCode) || !output.TryAppend(data)) return IngestDropReason.FrameTooLarge;
                 }
                 else if (unit.IsFragmentStart)

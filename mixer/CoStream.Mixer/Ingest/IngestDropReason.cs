@@ -12,7 +12,7 @@ public enum IngestDropReason
     Late,
     /// <summary>The same sequence number is already buffered.</summary>
     Duplicate,
-    /// <summary>Too far ahead of the playout point for the buffer (a jump): the buffer was flushed.</summary>
+    /// <summary>A jump in sequence numbers (far ahead of the ring, or a run of "late" packets: a restart): the buffer was flushed; counts the packets let go.</summary>
     BufferOverflow,
     /// <summary>A sequence number never arrived within the latency target (counted per missing packet).</summary>
     Lost,

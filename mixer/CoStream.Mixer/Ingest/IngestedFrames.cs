@@ -6,7 +6,7 @@ namespace CoStream.Mixer.Ingest;
 /// <summary>
 /// One video frame of one participant, reassembled from RTP: an Annex-B access unit (H.264) or a VP8
 /// frame, in a pooled array — Dispose it when done (once). <see cref="MediaTimeMs"/> is on the room
-/// media clock (see <see cref="TrackClock"/>); width and height are 0 when the bitstream header did not say.
+/// media clock (see <see cref="TrackClock"/>); width and height come from the frame's SPS (H.264) or key frame header (VP8), 0 when it has none.
 /// </summary>
 public sealed class IngestedVideoFrame : IDisposable
 {

@@ -23,15 +23,22 @@ public sealed class JitterBuffer : IDisposable
     private readonly IngestCounters _counters;
     private readonly SequenceUnwrapper _unwrapper = new();
     private readonly List<JitterPacket> _frame = [];
+    private readonly ArrayPool<byte> _pool;
     private long _next;
     private long _highest;
     private bool _started;
     private bool _afterLoss = true;
     private bool _emitted;
+    private int _lateRun;
+
+    /// <summary>This many late packets in a row mean the sender jumped back (a restarted sequence), not stragglers.</summary>
+    public const int LateRunRestart = 32;
     private int _count;
 
-    public JitterBuffer(JitterBufferOptions options, IngestCounters counters)
+    /// <param name="pool">Where the packets' arrays come from and go back to (default <see cref="ArrayPool{T}.Shared"/>).</param>
+    public JitterBuffer(JitterBufferOptions options, IngestCounters counters, ArrayPool<byte>? pool = null)
     {
+        _pool = pool ?? ArrayPool<byte>.Shared;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Capacity, 2);
         if ((options.Capacity & (options.Capacity - 1)) != 0) throw new ArgumentException("Capacity must be a power of two.", nameof(options));
         _slots = new JitterPacket?[options.Capacity];
@@ -45,7 +52,7 @@ public sealed class JitterBuffer : IDisposable
     public int Count => _count;
 
     /// <summary>
-    /// Takes ownership of <paramref name="pooledPacket"/> (an <see cref="ArrayPool{T}.Shared"/> array holding
+    /// Takes ownership of <paramref name="pooledPacket"/> (an array of the buffer's pool holding
     /// a whole RTP packet in its first <paramref name="length"/> bytes): buffers it, or returns it to the pool
     /// with the reason it was dropped.
     /// </summary>
@@ -69,23 +76,41 @@ public sealed class JitterBuffer : IDisposable
         {
             // Before the first frame has gone out, a packet older than the first one seen (reordering at the
             // start) moves the playout point back, as far as the ring allows.
-            if (_emitted || _highest - extended >= _slots.Length) return Refuse(pooledPacket, IngestDropReason.Late);
-            _next = extended;
+            if (_emitted || _highest - extended >= _slots.Length)
+            {
+                if (++_lateRun < LateRunRestart) return Refuse(pooledPacket, IngestDropReason.Late);
+                extended = Restart(header.SequenceNumber);
+            }
+            else
+            {
+                _next = extended;
+            }
         }
-        if (extended - _next >= _slots.Length)
+        else if (extended - _next >= _slots.Length)
         {
-            // A jump the ring cannot hold (a restart, or a long outage): start again from here.
-            _counters.Drop(IngestDropReason.BufferOverflow, _count);
-            Flush();
-            _next = extended;
-            _afterLoss = true;
+            // A jump the ring cannot hold (a long outage): start again from here.
+            extended = Restart(header.SequenceNumber);
         }
+        _lateRun = 0;
         ref var slot = ref _slots[extended & _mask];
         if (slot is not null) return Refuse(pooledPacket, IngestDropReason.Duplicate);
         slot = new JitterPacket(pooledPacket, header.PayloadOffset, header.PayloadLength, extended, header.Timestamp, header.Marker, arrivalTicks);
         _count++;
         if (extended > _highest) _highest = extended;
         return IngestDropReason.None;
+    }
+
+    /// <summary>Drops everything held (counted as <see cref="IngestDropReason.BufferOverflow"/>) and starts again at <paramref name="sequence"/>.</summary>
+    private long Restart(ushort sequence)
+    {
+        _counters.Drop(IngestDropReason.BufferOverflow, _count);
+        Flush();
+        _unwrapper.Reset();
+        var extended = _unwrapper.Unwrap(sequence);
+        _next = _highest = extended;
+        _afterLoss = true;
+        _lateRun = 0;
+        return extended;
     }
 
     /// <summary>
@@ -173,11 +198,11 @@ public sealed class JitterBuffer : IDisposable
     private IngestDropReason Refuse(byte[] array, IngestDropReason reason)
     {
         _counters.Drop(reason);
-        ArrayPool<byte>.Shared.Return(array);
+        _pool.Return(array);
         return reason;
     }
 
-    private static void Return(JitterPacket p) => ArrayPool<byte>.Shared.Return(p.Buffer);
+    private void Return(JitterPacket p) => _pool.Return(p.Buffer);
 
     private void Flush()
     {

@@ -14,13 +14,21 @@ namespace CoStream.Mixer.Ingest;
 /// published track. Every participant's frames come out of <see cref="VideoFrames"/> and
 /// <see cref="AudioFrames"/> with room-media-clock timestamps; the reader disposes each frame.
 /// Keyframes are requested from the publisher (<see cref="SfuServer.RequestKeyFrame"/>) when a video
-/// track starts or breaks.
+/// track starts (its first packets are not a keyframe) or breaks (loss, refused frame), until one comes.
 /// </summary>
 public sealed class RoomIngest : IDisposable
 {
     private enum EventKind : byte { Added, Removed, Rtp, SenderReport }
 
     private readonly record struct TapEvent(EventKind Kind, TapTrack Track, uint Ssrc, byte[]? Buffer, int Length, long Ticks, ulong Ntp, uint Rtp);
+
+    /// <summary>
+    /// The arrays the tap copies packets into. Not <see cref="ArrayPool{T}.Shared"/>: that pool keeps returned arrays
+    /// per thread and per core, and arrays rented on the SFU loop but returned by the ingest thread in bursts (a
+    /// frame's worth at once) often missed the loop's next rents, so the loop allocated (3.7 bytes per forwarded
+    /// packet measured); one pool with shared buckets, filled once, does not (see decisions.md).
+    /// </summary>
+    internal static readonly ArrayPool<byte> PacketPool = ArrayPool<byte>.Create(maxArrayLength: 2048, maxArraysPerBucket: 4096);
 
     private readonly SfuServer _sfu;
     private readonly RoomIngestOptions _options;
@@ -82,7 +90,7 @@ public sealed class RoomIngest : IDisposable
                 owner.Counters.Drop(IngestDropReason.QueueFull);
                 return;
             }
-            var copy = ArrayPool<byte>.Shared.Rent(packet.Length);
+            var copy = PacketPool.Rent(packet.Length);
             packet.CopyTo(copy);
             owner.Enqueue(new TapEvent(EventKind.Rtp, track, ssrc, copy, packet.Length, arrivalTicks, 0, 0), counted: true);
         }
@@ -103,14 +111,22 @@ public sealed class RoomIngest : IDisposable
         while (!_stopping)
         {
             var any = false;
-            while (_queue.TryDequeue(out var e))
+            try
             {
-                Interlocked.Decrement(ref _queued);
-                any = true;
-                Handle(e);
+                while (_queue.TryDequeue(out var e))
+                {
+                    Interlocked.Decrement(ref _queued);
+                    any = true;
+                    Handle(e);
+                }
+                var now = Stopwatch.GetTimestamp();
+                foreach (var track in _tracks.Values) track.Poll(now);
             }
-            var now = Stopwatch.GetTimestamp();
-            foreach (var track in _tracks.Values) track.Poll(now);
+            catch (Exception)
+            {
+                // A bug or a throwing TrackChanged handler must not stop the room's ingest: count it and go on.
+                Counters.OnError();
+            }
             if (any) continue;
             Volatile.Write(ref _sleeping, 1);
             if (_queue.IsEmpty) _signal.Wait(5);
@@ -125,10 +141,9 @@ public sealed class RoomIngest : IDisposable
             case EventKind.Added:
                 if (_tracks.ContainsKey(e.Track.ProducerId)) return;
                 var track = new TrackIngest(e.Track, _options, Counters, ParticipantClock(e.Track.Participant), _clockEpochTicks,
-                    RequestKeyFrame, f => _video.Writer.TryWrite(f), f => _audio.Writer.TryWrite(f));
+                    RequestKeyFrame, f => _video.Writer.TryWrite(f), f => _audio.Writer.TryWrite(f), PacketPool);
                 _tracks[e.Track.ProducerId] = track;
                 if (!track.IsSupported) Counters.Drop(IngestDropReason.UnsupportedCodec);
-                track.MaybeRequestKeyFrame(Stopwatch.GetTimestamp());
                 TrackChanged?.Invoke(e.Track, true);
                 break;
             case EventKind.Removed:
@@ -140,7 +155,7 @@ public sealed class RoomIngest : IDisposable
                 break;
             case EventKind.Rtp:
                 if (_tracks.TryGetValue(e.Track.ProducerId, out var t)) t.OnPacket(e.Ssrc, e.Buffer!, e.Length, e.Ticks);
-                else ArrayPool<byte>.Shared.Return(e.Buffer!);
+                else PacketPool.Return(e.Buffer!);
                 break;
             case EventKind.SenderReport:
                 if (_tracks.TryGetValue(e.Track.ProducerId, out var s)) s.OnSenderReport(e.Ssrc, e.Ntp, e.Rtp);
@@ -166,7 +181,7 @@ public sealed class RoomIngest : IDisposable
         _signal.Release();
         _thread.Join(2000);
         while (_queue.TryDequeue(out var e))
-            if (e.Buffer is { } b) ArrayPool<byte>.Shared.Return(b);
+            if (e.Buffer is { } b) PacketPool.Return(b);
         foreach (var track in _tracks.Values) track.Dispose();
         _tracks.Clear();
         _video.Writer.TryComplete();

@@ -24,15 +24,19 @@ internal sealed class TrackIngest : IDisposable
     private readonly FrameBuffer? _frame;
     private readonly long _keyFrameIntervalTicks;
     private readonly VideoCodec _videoCodec;
+    private readonly System.Buffers.ArrayPool<byte> _packetPool;
     private JitterBuffer _jitter;
     private TrackClock _clock;
     private bool _hasSsrc;
     private bool _waitingForKeyFrame = true;
     private long _lastKeyFrameRequestTicks = long.MinValue;
+    private int _width, _height; // last known picture size: delta frames carry it too
 
     public TrackIngest(TapTrack track, RoomIngestOptions options, IngestCounters counters, ClockOffsetEstimator participantClock,
-        long clockEpochTicks, Action<TrackIngest> requestKeyFrame, Action<IngestedVideoFrame> video, Action<IngestedAudioFrame> audio)
+        long clockEpochTicks, Action<TrackIngest> requestKeyFrame, Action<IngestedVideoFrame> video, Action<IngestedAudioFrame> audio,
+        System.Buffers.ArrayPool<byte>? packetPool = null)
     {
+        _packetPool = packetPool ?? System.Buffers.ArrayPool<byte>.Shared;
         Track = track;
         _options = options;
         _counters = counters;
@@ -56,13 +60,13 @@ internal sealed class TrackIngest : IDisposable
     public bool IsSupported { get; }
     public uint Ssrc { get; private set; }
 
-    /// <summary>A copied RTP packet (ownership of the pooled array passes here).</summary>
+    /// <summary>A copied RTP packet (ownership of the array, from the packet pool, passes here).</summary>
     public void OnPacket(uint ssrc, byte[] pooledPacket, int length, long arrivalTicks)
     {
         _counters.OnPacket();
         if (!IsSupported)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(pooledPacket);
+            _packetPool.Return(pooledPacket);
             _counters.Drop(IngestDropReason.UnsupportedCodec);
             return;
         }
@@ -94,10 +98,11 @@ internal sealed class TrackIngest : IDisposable
         if (IsVideo && _waitingForKeyFrame) MaybeRequestKeyFrame(nowTicks);
     }
 
-    /// <summary>Asks for a keyframe now (a track starting) unless one was asked for within the interval.</summary>
+    /// <summary>Asks for a keyframe now unless one was asked for within the interval (or nothing has arrived yet).</summary>
     public void MaybeRequestKeyFrame(long nowTicks)
     {
-        if (!IsVideo || (_lastKeyFrameRequestTicks != long.MinValue && nowTicks - _lastKeyFrameRequestTicks < _keyFrameIntervalTicks)) return;
+        // Before its first packet the SFU has no SSRC to address a request to.
+        if (!IsVideo || !_hasSsrc || (_lastKeyFrameRequestTicks != long.MinValue && nowTicks - _lastKeyFrameRequestTicks < _keyFrameIntervalTicks)) return;
         _lastKeyFrameRequestTicks = nowTicks;
         _counters.OnKeyFrameRequest();
         _requestKeyFrame(this);
@@ -116,7 +121,7 @@ internal sealed class TrackIngest : IDisposable
         bool keyFrame;
         int width = 0, height = 0;
         var reason = _videoCodec == VideoCodec.H264
-            ? H264Depacketizer.Depacketize(frame.Packets, _frame!, out keyFrame)
+            ? H264Depacketizer.Depacketize(frame.Packets, _frame!, out keyFrame, out width, out height)
             : Vp8Depacketizer.Depacketize(frame.Packets, _frame!, out keyFrame, out width, out height);
         if (reason == IngestDropReason.None && _waitingForKeyFrame && !keyFrame) reason = IngestDropReason.WaitingForKeyFrame;
         if (reason != IngestDropReason.None)
@@ -127,10 +132,11 @@ internal sealed class TrackIngest : IDisposable
             return;
         }
         _waitingForKeyFrame = false;
+        if (width > 0 && height > 0) (_width, _height) = (width, height);
         var mediaMs = _clock.ToMediaMs(frame.Timestamp, ArrivalMs(frame.FirstArrivalTicks));
         var buffer = _frame!.Detach(out var length);
         _counters.OnVideoFrame();
-        _video(new IngestedVideoFrame(Track.Participant, Track.ProducerId, _videoCodec, buffer, length, keyFrame, mediaMs, frame.Timestamp, width, height));
+        _video(new IngestedVideoFrame(Track.Participant, Track.ProducerId, _videoCodec, buffer, length, keyFrame, mediaMs, frame.Timestamp, _width, _height));
     }
 
     private void OnAudioFrame(JitterFrame frame)
@@ -166,7 +172,7 @@ internal sealed class TrackIngest : IDisposable
         Capacity = IsVideo ? _options.VideoBufferPackets : _options.AudioBufferPackets,
         MaxWaitMs = IsVideo ? _options.VideoMaxWaitMs : _options.AudioMaxWaitMs,
         PacketIsFrame = !IsVideo,
-    }, _counters);
+    }, _counters, _packetPool);
 
     private TrackClock NewClock() => new(Math.Max(1, Track.ClockRate), _participantClock, _options.ClockOffsetLeakMsPerSecond);
 

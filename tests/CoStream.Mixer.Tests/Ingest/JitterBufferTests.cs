@@ -136,6 +136,24 @@ public class JitterBufferTests
     }
 
     [Fact]
+    public void SenderJumpingBackInSequence_IsFollowedAfterARunOfLatePackets()
+    {
+        using var buffer = Buffer(packetIsFrame: true);
+        for (ushort s = 40_000; s < 40_010; s++) Insert(buffer, s, s * 960u, false, s - 40_000);
+        Assert.Equal(10, Take(buffer, 10).Count);
+        // The sender restarts its sequence 20 000 lower (same SSRC): each packet looks late...
+        var taken = 0;
+        for (ushort s = 20_000; s < 20_000 + JitterBuffer.LateRunRestart + 10; s++)
+        {
+            Insert(buffer, s, s * 960u, false, 20);
+            taken += Take(buffer, 20).Count;
+        }
+        // ...until a run of them shows it is a new sequence, which is then followed.
+        Assert.Equal(JitterBuffer.LateRunRestart - 1, _counters.Dropped(IngestDropReason.Late));
+        Assert.Equal(11, taken);
+    }
+
+    [Fact]
     public void Audio_EveryPacketIsAFrame_AndALostOneIsSkippedAfterTheWait()
     {
         using var buffer = Buffer(maxWaitMs: 40, packetIsFrame: true);

@@ -26,7 +26,7 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
 
     private sealed record Publisher(string Name, SimPeer Peer, (byte Y, byte U, byte V) Colour, uint VideoBase, uint AudioBase);
 
-    private sealed record VideoRecord(long Ms, uint Ts, bool Key, byte[] Data);
+    private sealed record VideoRecord(long Ms, uint Ts, bool Key, byte[] Data, int Width = 0, int Height = 0);
     private sealed record AudioRecord(long Ms, uint Ts, byte[] Data);
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
         var videoReader = Task.Run(async () =>
         {
             await foreach (var f in ingest.VideoFrames.ReadAllAsync())
-                using (f) video.GetOrAdd(f.Participant, _ => new()).Enqueue(new VideoRecord(f.MediaTimeMs, f.RtpTimestamp, f.IsKeyFrame, f.Data.ToArray()));
+                using (f) video.GetOrAdd(f.Participant, _ => new()).Enqueue(new VideoRecord(f.MediaTimeMs, f.RtpTimestamp, f.IsKeyFrame, f.Data.ToArray(), f.Width, f.Height));
         });
         var audioReader = Task.Run(async () =>
         {
@@ -86,6 +86,7 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
             Assert.True(v.Length >= Frames * 3 / 4, $"{p.Name}: {v.Length} of {Frames} video frames; {ingest.Counters}");
             Assert.True(a.Length >= Frames * 5 / 2 * 3 / 4, $"{p.Name}: {a.Length} audio frames; {ingest.Counters}");
             Assert.True(v[0].Key, "video starts on a keyframe");
+            Assert.All(v, f => Assert.Equal((Width, Height), (f.Width, f.Height))); // from the SPS
 
             // Decodes, to this publisher's colour.
             using var decoder = VideoDecoder.TryCreate(VideoCodec.H264, out var reason);
@@ -133,7 +134,7 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
     }
 
     /// <summary>Paces one publisher: a frame every 50 ms (keyframe at the start and on each PLI), Opus every 20 ms of sender time, sender reports every 500 ms.</summary>
-    private static void Publish(Publisher p)
+    private static void Publish(Publisher p, int dropFrame = -1)
     {
         using var encoder = VideoEncoder.TryCreate(new VideoEncoderOptions
         {
@@ -163,7 +164,12 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
             {
                 var packetizer = new H264Packetizer(accessUnit.Data, payload.Length);
                 int n;
-                while ((n = packetizer.Next(payload, out var last)) > 0) p.Peer.SendVideoPayload(payload.AsSpan(0, n), timestamp, last);
+                var k = 0;
+                while ((n = packetizer.Next(payload, out var last)) > 0)
+                {
+                    if (i == dropFrame && k++ == 0) p.Peer.SkipVideoPacket();
+                    else p.Peer.SendVideoPayload(payload.AsSpan(0, n), timestamp, last);
+                }
             }
             for (; audioSent * 20 <= i * FrameMs; audioSent++)
             {
@@ -177,6 +183,111 @@ public sealed class RoomIngestIntegrationTests(ITestOutputHelper output)
                 var ntp = NtpTime.FromUnixMicroseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000);
                 p.Peer.SendSenderReports(ntp, unchecked(p.VideoBase + (uint)(elapsedUs * 90 / 1000)), unchecked(p.AudioBase + (uint)(elapsedUs * 48 / 1000)));
             }
+        }
+    }
+
+    [Fact]
+    public async Task UnrepairableLoss_IngestAsksForAKeyFrame_ThePublisherSendsOne_AndDecodingResumes()
+    {
+        await using var sfu = SfuServer.Start(new SfuOptions());
+        const string room = "ingest-loss";
+        using var ingest = RoomIngest.Attach(sfu, room);
+        var frames = new ConcurrentQueue<VideoRecord>();
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var f in ingest.VideoFrames.ReadAllAsync())
+                using (f) frames.Enqueue(new VideoRecord(f.MediaTimeMs, f.RtpTimestamp, f.IsKeyFrame, f.Data.ToArray()));
+        });
+        var drain = Task.Run(async () =>
+        {
+            await foreach (var f in ingest.AudioFrames.ReadAllAsync()) f.Dispose();
+        });
+        SimPeer? peer = null;
+        try
+        {
+            peer = await SimPeer.PublishAsync(async (offer, ct) =>
+            {
+                var result = await sfu.PublishAsync(room, "carol", offer, ct);
+                Assert.True(result.Ok, result.Error);
+                return result.Sdp!;
+            }, new SimPeerOptions { VideoCodec = "H264", StartMediaOnConnect = false, ConnectTimeoutMs = 15_000 });
+            var publisher = new Publisher("carol", peer, Colours.Palette[1], 1000, 2000);
+            await Task.Run(() => Publish(publisher, dropFrame: 20));
+            await EngineWait(() => frames.Count >= Frames - 15);
+            await Task.Delay(300);
+        }
+        finally
+        {
+            ingest.Dispose();
+            await Task.WhenAll(reader, drain);
+            if (peer is not null) await peer.DisposeAsync();
+        }
+
+        output.WriteLine(ingest.Counters.ToString());
+        var v = frames.ToArray();
+        var indices = v.Select(f => (int)((f.Ts - 1000u) / (FrameMs * 90))).ToArray();
+        output.WriteLine($"frames received: {string.Join(",", indices)}; keyframes at {string.Join(",", v.Where(f => f.Key).Select(f => (f.Ts - 1000u) / (FrameMs * 90)))}; PLIs at the publisher {peer!.Stats.Snapshot().PlisReceived}");
+        Assert.True(indices.Take(20).SequenceEqual(Enumerable.Range(0, 20)), "frames before the loss all arrive");
+        Assert.DoesNotContain(20, indices);
+        Assert.True(ingest.Counters.Dropped(IngestDropReason.Lost) >= 1);
+        Assert.True(peer.Stats.Snapshot().PlisReceived >= 1, "the publisher got no PLI");
+        var resumed = v.SkipWhile(f => (f.Ts - 1000u) / (FrameMs * 90) < 20).ToArray();
+        Assert.NotEmpty(resumed);
+        Assert.True(resumed[0].Key, "after the loss the ingest resumes on a keyframe");
+        Assert.True(indices.Last() >= Frames - 5, $"the stream resumed (last frame {indices.Last()})");
+
+        using var decoder = VideoDecoder.TryCreate(VideoCodec.H264, out var reason);
+        Assert.True(decoder != null, reason);
+        var pictures = new List<I420Frame>();
+        foreach (var f in v) Assert.True(decoder!.Decode(f.Data, f.Ms, pictures).Ok, decoder.LastRefusal);
+        Assert.True(decoder!.Flush(pictures).Ok);
+        Assert.Equal(v.Length, pictures.Count);
+        Assert.All(pictures, picture => Assert.InRange(picture.MeanOf(0), Colours.Palette[1].Y - 4, Colours.Palette[1].Y + 4));
+    }
+
+    /// <summary>
+    /// The real ingest tap on the SFU loop (pooled copy + enqueue): forwarding a 1000 packets/s VP8 publisher to four
+    /// players (as ForwardingAllocationTests, so the loop's per-second periodic work is spread alike) while <see cref="RoomIngest"/> turns the same packets into frames allocates under one byte per forwarded
+    /// packet on the loop (a count, not a timing; the loop's periodic work is included).
+    /// </summary>
+    [Fact]
+    public async Task WithRoomIngestAttached_SfuForwarding_AllocatesLessThanOneBytePerPacketOnTheLoop()
+    {
+        await using var sfu = SfuServer.Start(new SfuOptions());
+        const string room = "ingest-alloc";
+        using var ingest = RoomIngest.Attach(sfu, room);
+        var videoFrames = 0L;
+        var drains = new[]
+        {
+            Task.Run(async () => { await foreach (var f in ingest.VideoFrames.ReadAllAsync()) { f.Dispose(); Interlocked.Increment(ref videoFrames); } }),
+            Task.Run(async () => { await foreach (var f in ingest.AudioFrames.ReadAllAsync()) f.Dispose(); }),
+        };
+        var peers = new List<SimPeer>();
+        try
+        {
+            var options = new SimPeerOptions { VideoPacketsPerSecond = 1000, FramesPerSecond = 20, VideoPayloadBytes = 600, KeyFrameInterval = 100_000, ConnectTimeoutMs = 15_000 };
+            peers.Add(await SimPeer.PublishAsync(async (offer, ct) => (await sfu.PublishAsync(room, "pub", offer, ct)).Sdp!, options));
+            for (var i = 0; i < 4; i++)
+                peers.Add(await SimPeer.PlayAsync(async (offer, ct) => (await sfu.PlayAsync(room, $"player{i}", offer, "pub", ct)).Sdp!, options));
+
+            var warmUp = 4 * sfu.Options.RetransmissionBufferPackets * 3 / 2;
+            var start = sfu.Counters.Read("rtp.forwarded");
+            await EngineWait(() => sfu.Counters.Read("rtp.forwarded") - start >= warmUp, 30_000);
+            long forwarded0 = sfu.Counters.Read("rtp.forwarded"), allocated0 = sfu.LoopAllocatedBytes, frames0 = Interlocked.Read(ref videoFrames);
+            await EngineWait(() => sfu.Counters.Read("rtp.forwarded") - forwarded0 >= 16_000, 60_000);
+            long forwarded = sfu.Counters.Read("rtp.forwarded") - forwarded0, allocated = sfu.LoopAllocatedBytes - allocated0;
+            long frames = Interlocked.Read(ref videoFrames) - frames0;
+            var perPacket = (double)allocated / Math.Max(1, forwarded);
+            output.WriteLine($"RoomIngest attached: {allocated} bytes allocated by the loop for {forwarded} forwarded packets ({perPacket:F3} bytes/packet) while the ingest produced {frames} video frames; {ingest.Counters}");
+            Assert.True(forwarded >= 16_000, $"only {forwarded} packets forwarded");
+            Assert.True(frames > 0, "the ingest produced no frames");
+            Assert.True(perPacket < 1.0, $"{perPacket:F3} bytes allocated per forwarded packet");
+        }
+        finally
+        {
+            foreach (var p in peers) await p.DisposeAsync();
+            ingest.Dispose();
+            await Task.WhenAll(drains);
         }
     }
 

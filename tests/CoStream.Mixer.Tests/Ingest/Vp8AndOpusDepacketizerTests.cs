@@ -45,7 +45,7 @@ public class Vp8AndOpusDepacketizerTests
         rig.Deliver(rig.Packet(2, 3000, true, Payload(Vp8PayloadDescriptor.Create(true, pictureId: 2, longPictureId: false), DeltaFrameHeader)), 33);
         Assert.Equal(2, rig.Video.Count);
         Assert.False(rig.Video[1].IsKeyFrame);
-        Assert.Equal((0, 0), (rig.Video[1].Width, rig.Video[1].Height));
+        Assert.Equal((640, 360), (rig.Video[1].Width, rig.Video[1].Height)); // the size the last key frame gave
     }
 
     [Fact]
