@@ -58,12 +58,38 @@ public static class H264Depacketizer
     }
 
     /// <summary>
-    /// True when a frame may start decoding after a loss: its first payload begins with an SPS or an
-    /// IDR slice (a single NAL unit, a STAP-A's first unit, or an FU-A start).
+    /// True when a frame may start decoding after a loss: the first NAL unit that is not an access unit delimiter or SEI
+    /// (OBS and FFmpeg send those first; browsers do not) is an SPS or an IDR slice (a single NAL unit, inside a STAP-A,
+    /// or an FU-A start), looking across the frame's payloads in order.
     /// </summary>
+    public static bool StartsKeyFrame(IReadOnlyList<JitterPacket> packets)
+    {
+        foreach (var packet in packets)
+        {
+            var units = H264Payload.EnumerateNalUnits(packet.Payload);
+            while (units.MoveNext())
+            {
+                var unit = units.Current;
+                if (!unit.IsStart) return false;
+                if (unit.Type is H264NalUnitType.AccessUnitDelimiter or H264NalUnitType.Sei) continue;
+                return unit.Type is H264NalUnitType.Sps or H264NalUnitType.IdrSlice;
+            }
+            if (units.Error != H264Error.None) return false;
+        }
+        return false;
+    }
+
+    /// <summary>The same test on a frame's first payload alone.</summary>
     public static bool StartsKeyFrame(ReadOnlySpan<byte> firstPayload)
     {
         var units = H264Payload.EnumerateNalUnits(firstPayload);
-        return units.MoveNext() && units.Current.IsStart && units.Current.Type is H264NalUnitType.Sps or H264NalUnitType.IdrSlice;
+        while (units.MoveNext())
+        {
+            var unit = units.Current;
+            if (!unit.IsStart) return false;
+            if (unit.Type is H264NalUnitType.AccessUnitDelimiter or H264NalUnitType.Sei) continue;
+            return unit.Type is H264NalUnitType.Sps or H264NalUnitType.IdrSlice;
+        }
+        return false;
     }
 }

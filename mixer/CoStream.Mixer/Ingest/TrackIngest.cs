@@ -112,7 +112,7 @@ internal sealed class TrackIngest : IDisposable
     {
         if (frame.AfterLoss) _waitingForKeyFrame = true;
         var first = frame.Packets[0].Payload;
-        if (_waitingForKeyFrame && !(_videoCodec == VideoCodec.H264 ? H264Depacketizer.StartsKeyFrame(first) : Vp8Depacketizer.StartsKeyFrame(first)))
+        if (_waitingForKeyFrame && !(_videoCodec == VideoCodec.H264 ? H264Depacketizer.StartsKeyFrame(frame.Packets) : Vp8Depacketizer.StartsKeyFrame(first)))
         {
             _counters.Drop(IngestDropReason.WaitingForKeyFrame);
             MaybeRequestKeyFrame(nowTicks);
