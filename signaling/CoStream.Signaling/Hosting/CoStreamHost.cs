@@ -54,6 +54,7 @@ public static class CoStreamHost
         app.MapHub<MediaHub>(MediaHub.Path);
         app.MapHub<RoomHub>(RoomHub.Path);
         app.MapWhipWhep();
+        app.MapStageEndpoints();
         app.MapGet("/metrics", (SfuServer sfu, SignalingCounters counters) => Results.Json(new
         {
             sfu = sfu.Counters.Snapshot(),

@@ -26,3 +26,35 @@ public static class StageServiceCollection
         return services;
     }
 }
+
+/// <summary>HTTP read-outs of the stage: <c>GET /rooms/{room}/stats</c> (bearer token of that room's anchor or a service).</summary>
+public static class StageEndpoints
+{
+    public static void MapStageEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/rooms/{room}/stats", (HttpContext http, string room, Auth.RoomTokenService tokens, Media.SignalingCounters counters,
+            JoinSuccessTracker joins) =>
+        {
+            var error = tokens.TryValidate(Media.BearerToken.FromHeader(http.Request.Headers.Authorization.ToString()), out var token);
+            if (error != Auth.TokenError.None)
+            {
+                counters.CountTokenRefusal(error);
+                return Results.Problem($"token {error}", statusCode: StatusCodes.Status401Unauthorized);
+            }
+            if (token!.Room != room || token.Role is not (Auth.ParticipantRole.Anchor or Auth.ParticipantRole.Service))
+            {
+                counters.CountHttpRefusal("role");
+                return Results.Problem("the room's anchor or a service only", statusCode: StatusCodes.Status403Forbidden);
+            }
+            var stats = joins.StatsOf(room);
+            return Results.Json(new
+            {
+                room,
+                joinAttempts = stats.Attempts,
+                joinSucceededFirstTry = stats.SucceededFirstTry,
+                joinFailed = stats.Failed,
+                joinSuccessRate = stats.Attempts == 0 ? (double?)null : (double)stats.SucceededFirstTry / stats.Attempts,
+            });
+        });
+    }
+}

@@ -89,6 +89,16 @@ public sealed class PublishGateTests : RoomTestBase
         var joins = join["state"]!["stage"]!["joins"]!;
         Assert.Equal((2L, 1L, 1L), ((long)joins["attempts"]!, (long)joins["succeededFirstTry"]!, (long)joins["failed"]!));
 
+        // The same figures over HTTP, for the room's anchor only.
+        using var http = new HttpClient();
+        var request = new HttpRequestMessage(HttpMethod.Get, Server.BaseUrl + "/rooms/whipgate/stats");
+        request.Headers.Authorization = new("Bearer", Server.Token("whipgate", "anchor", ParticipantRole.Anchor));
+        var stats = System.Text.Json.Nodes.JsonNode.Parse(await (await http.SendAsync(request)).Content.ReadAsStringAsync())!;
+        Assert.Equal(0.5, (double)stats["joinSuccessRate"]!);
+        request = new HttpRequestMessage(HttpMethod.Get, Server.BaseUrl + "/rooms/whipgate/stats");
+        request.Headers.Authorization = new("Bearer", token);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.SendAsync(request)).StatusCode);
+
         await anchor.InvokeAsync("RemoveGuest", "guest");
         Assert.DoesNotContain((await Server.Sfu.GetRoomAsync("whipgate"))?.Transports ?? [], t => t.Participant == "guest");
     }
