@@ -3,6 +3,7 @@ using CoStream.Sfu;
 using CoStream.Signaling.Auth;
 using CoStream.Signaling.Media;
 using CoStream.Signaling.Rooms;
+using CoStream.Signaling.Rooms.Stage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.FileProviders;
 
@@ -23,6 +24,7 @@ public static class CoStreamHost
         builder.Services.AddSingleton<SignalingCounters>();
         builder.Services.AddSingleton<MediaSessions>();
         builder.Services.AddSingleton<RoomEvents>();
+        builder.Services.AddCoStreamStage(config);
         builder.Services.AddSingleton(sp => SfuServer.Start(new SfuOptions
         {
             ListenAddress = IPAddress.Parse(config["Sfu:ListenAddress"] ?? "127.0.0.1"),
@@ -52,6 +54,7 @@ public static class CoStreamHost
         app.MapHub<MediaHub>(MediaHub.Path);
         app.MapHub<RoomHub>(RoomHub.Path);
         app.MapWhipWhep();
+        app.MapStageEndpoints();
         app.MapGet("/metrics", (SfuServer sfu, SignalingCounters counters) => Results.Json(new
         {
             sfu = sfu.Counters.Snapshot(),
