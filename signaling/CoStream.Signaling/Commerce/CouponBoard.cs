@@ -11,7 +11,8 @@ namespace CoStream.Signaling.Commerce;
 /// appends <c>coupon.stock</c> at most once per <see cref="CommerceOptions.StockIntervalMs"/> per coupon
 /// (the first change at once, later ones coalesced into one trailing event) and <c>coupon.soldOut</c>
 /// once. The ledger decides every claim; the board only reports. In memory: after a restart the ledger
-/// still answers claims, but the board (and Join's <c>coupons</c>) knows only coupons dropped since.
+/// still answers claims, and the first claim of a coupon the board does not know loads it from the ledger
+/// (<see cref="TryBeginRecovery"/>), so Join's <c>coupons</c> and the stock events return for it.
 /// </summary>
 public sealed class CouponBoard(RoomEvents events, CommerceOptions options, ILogger<CouponBoard> log) : IRoomStateContributor
 {
@@ -38,12 +39,24 @@ public sealed class CouponBoard(RoomEvents events, CommerceOptions options, ILog
         return coupons.Count;
     }
 
-    /// <summary>Shows a newly dropped coupon. Call with the room's gate held, with its <c>coupon.dropped</c> append.</summary>
+    /// <summary>Shows a newly dropped (or recovered) coupon. Call with the room's gate held, with its <c>coupon.dropped</c> append if new.</summary>
     public void Add(string room, CouponView coupon)
     {
         var coupons = _rooms.GetOrAdd(room, _ => new Dictionary<string, Coupon>(StringComparer.Ordinal));
         coupons[coupon.CouponId] = new Coupon(coupon);
     }
+
+    /// <summary>
+    /// True once per (room, coupon) the board does not show: the caller may then load the coupon from the ledger
+    /// (a drop from before a restart) and <see cref="Add"/> it. Call with the room's gate held.
+    /// </summary>
+    public bool TryBeginRecovery(string room, string couponId)
+    {
+        if (_rooms.TryGetValue(room, out var coupons) && coupons.ContainsKey(couponId)) return false;
+        return _recovering.TryAdd((room, couponId), 0);
+    }
+
+    private readonly ConcurrentDictionary<(string, string), byte> _recovering = new();
 
     /// <summary>
     /// Takes the stock a claim saw. Stock only goes down, so a lower number is news; it is broadcast now,

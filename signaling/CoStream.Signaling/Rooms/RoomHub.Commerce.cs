@@ -150,9 +150,38 @@ public sealed partial class RoomHub
 
         var result = await Ledger(l => l.ClaimCouponAsync(token.Room, couponId, token.Participant, token.Segments,
             idempotencyKey, DateTimeOffset.UtcNow, stamp, Context.ConnectionAborted));
+        var board = services.GetRequiredService<CouponBoard>();
+        if (result.Outcome != ClaimOutcome.NoSuchCoupon)
+        {
+            bool recover;
+            lock (eventLog.Gate) recover = board.TryBeginRecovery(token.Room, couponId);
+            if (recover) await RecoverCouponAsync(eventLog, board, couponId);
+        }
         if (result.Outcome is ClaimOutcome.Granted or ClaimOutcome.SoldOut)
-            services.GetRequiredService<CouponBoard>().OnStock(eventLog, couponId, result.Remaining);
+            board.OnStock(eventLog, couponId, result.Remaining);
         return new ClaimAck(result.Outcome.ToString(), result.Remaining, result.IsRetry, result.Grant?.Sequence);
+    }
+
+    /// <summary>Shows a coupon dropped before this process started (no event: it was told when dropped).</summary>
+    private async Task RecoverCouponAsync(RoomEventLog eventLog, CouponBoard board, string couponId)
+    {
+        CouponDrop? drop;
+        try { drop = await services.GetRequiredService<ICommerceLedger>().GetCouponAsync(eventLog.Room, couponId); }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "room {Room}: coupon {Coupon} not recovered from the ledger", eventLog.Room, couponId);
+            return;
+        }
+        if (drop is null) return;
+        var nowUnix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long opensUnix = drop.ClaimOpensAt.ToUnixTimeMilliseconds(), closesUnix = drop.ClaimClosesAt.ToUnixTimeMilliseconds();
+        lock (eventLog.Gate)
+        {
+            // The drop's own stamp is on an earlier epoch of the room clock: place the window on this one.
+            var mediaNow = eventLog.Clock.NowMs;
+            board.Add(eventLog.Room, new CouponView(drop.CouponId, drop.Inventory, drop.Remaining, opensUnix, closesUnix,
+                mediaNow + (opensUnix - nowUnix), mediaNow + (closesUnix - nowUnix), drop.Segment, drop.Sequence));
+        }
     }
 
     private RoomToken RequireAnchor(string what)

@@ -269,4 +269,39 @@ public sealed class RoomCommerceTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.NotNull(await anchor.InvokeExpectingErrorAsync("DropCoupon", "one-too-many", 1, 0, 600, null));
         Assert.Equal(1, Counters.Get("hub.coupon.tooMany"));
     }
+
+    [Fact]
+    public async Task AfterARestart_TheLedgerStillAnswersClaims_AndTheFirstClaimBringsTheCouponBack()
+    {
+        var store = Directory.CreateTempSubdirectory("costream-restart-").FullName;
+        try
+        {
+            var path = $"--Commerce:Store:SqlitePath={Path.Combine(store, "ledger.db")}";
+            var secret = $"--CoStream:TokenSecret={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}";
+            await using (var first = await CoStreamServer.StartAsync(path, secret))
+            {
+                var anchor = await _driver.ConnectAsync(first.BaseUrl, first.Token("rs", "anchor", ParticipantRole.Anchor));
+                await anchor.InvokeAsync("DropCoupon", "c-keep", 3, 0, 600, null);
+                var viewer = await _driver.ConnectAsync(first.BaseUrl, first.Token("rs", "v0", ParticipantRole.Audience));
+                Assert.Equal("Granted", (string?)(await viewer.InvokeAsync("ClaimCoupon", "c-keep", "v0-1"))!["outcome"]);
+            }
+            await using var second = await CoStreamServer.StartAsync(path, secret);
+            var watcher = await _driver.ConnectAsync(second.BaseUrl, second.Token("rs", "w", ParticipantRole.Audience));
+            Assert.Empty((await watcher.InvokeAsync("Join", 0))!["state"]!["coupons"]!.AsArray()); // not known until used
+            var again = await _driver.ConnectAsync(second.BaseUrl, second.Token("rs", "v0", ParticipantRole.Audience));
+            var retry = (await again.InvokeAsync("ClaimCoupon", "c-keep", "v0-1"))!;
+            Assert.True((bool)retry["isRetry"]!);
+            var other = await _driver.ConnectAsync(second.BaseUrl, second.Token("rs", "v1", ParticipantRole.Audience));
+            Assert.Equal(1, (int)(await other.InvokeAsync("ClaimCoupon", "c-keep", "v1-1"))!["remaining"]!);
+            await watcher.WaitForEventAsync("coupon.stock");
+            var late = await _driver.ConnectAsync(second.BaseUrl, second.Token("rs", "late", ParticipantRole.Audience));
+            var coupons = (await late.InvokeAsync("Join", 0))!["state"]!["coupons"]!.AsArray();
+            Assert.Equal("c-keep", (string?)coupons.Single()!["couponId"]);
+            Assert.Equal(1, (int)coupons.Single()!["remaining"]!);
+        }
+        finally
+        {
+            try { Directory.Delete(store, recursive: true); } catch (IOException) { }
+        }
+    }
 }
