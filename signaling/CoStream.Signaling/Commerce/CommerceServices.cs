@@ -16,6 +16,8 @@ public static class CommerceServices
         // the container disposes it when the host stops, after the server has drained its calls.
         services.AddSingleton<ICommerceLedger>(_ => store.OpenLedgerAsync().GetAwaiter().GetResult());
         services.AddSingleton(_ => new GiftComboTracker(TimeSpan.FromMilliseconds(options.ComboWindowMs)));
+        services.AddSingleton(new UntoldGifts()); // now: its start time is this host's
+
         services.AddSingleton<ProductShelf>();
         services.AddSingleton<CouponBoard>();
         services.AddSingleton<IRoomStateContributor>(sp => sp.GetRequiredService<ProductShelf>());

@@ -27,9 +27,18 @@ public sealed partial class RoomHub
         if (HubInput.CheckKey(idempotencyKey) is { } keyError) throw Refuse("argument", keyError);
 
         var receipt = await Ledger(l => l.RecordGiftAsync(token.Room, token.Participant, giftId, count, idempotencyKey, stamp, Context.ConnectionAborted));
-        if (receipt.IsRetry) return new GiftAck(receipt.Record.Sequence, true, 0);
-        var combo = services.GetRequiredService<GiftComboTracker>().Observe(receipt)!;
         var gift = receipt.Record;
+        if (receipt.IsRetry)
+        {
+            // Committed by an earlier process that may have died before telling it: tell it here, once, as a
+            // combo of its own, stamped now (its stored stamp is on the room clock's earlier epoch).
+            if (services.GetRequiredService<UntoldGifts>().ShouldTell(gift))
+                lock (eventLog.Gate)
+                    eventLog.Append(CommerceEventKinds.GiftSent, token.Participant,
+                        new GiftSentEvent(gift.Sender, gift.GiftId, gift.Count, gift.Sequence, 1, gift.Count, gift.Sequence), stamp);
+            return new GiftAck(gift.Sequence, true, 0);
+        }
+        var combo = services.GetRequiredService<GiftComboTracker>().Observe(receipt)!;
         lock (eventLog.Gate)
             eventLog.Append(CommerceEventKinds.GiftSent, token.Participant,
                 new GiftSentEvent(gift.Sender, gift.GiftId, gift.Count, combo.ComboId, combo.Sends, combo.Units, gift.Sequence), gift.MediaClockMs);

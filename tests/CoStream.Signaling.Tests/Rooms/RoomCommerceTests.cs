@@ -285,6 +285,10 @@ public sealed class RoomCommerceTests(ITestOutputHelper output) : IAsyncLifetime
                 var viewer = await _driver.ConnectAsync(first.BaseUrl, first.Token("rs", "v0", ParticipantRole.Audience));
                 Assert.Equal("Granted", (string?)(await viewer.InvokeAsync("ClaimCoupon", "c-keep", "v0-1"))!["outcome"]);
             }
+            // A gift committed by the first process that died before telling it (the ledger call without the hub's event).
+            long untoldSeq;
+            await using (var crashed = await CoStreamServer.StartAsync(path, secret))
+                untoldSeq = (await crashed.Services.GetRequiredService<ICommerceLedger>().RecordGiftAsync("rs", "v0", "rose", 4, "untold", 0)).Record.Sequence;
             await using var second = await CoStreamServer.StartAsync(path, secret);
             var watcher = await _driver.ConnectAsync(second.BaseUrl, second.Token("rs", "w", ParticipantRole.Audience));
             Assert.Empty((await watcher.InvokeAsync("Join", 0))!["state"]!["coupons"]!.AsArray()); // not known until used
@@ -294,6 +298,14 @@ public sealed class RoomCommerceTests(ITestOutputHelper output) : IAsyncLifetime
             var other = await _driver.ConnectAsync(second.BaseUrl, second.Token("rs", "v1", ParticipantRole.Audience));
             Assert.Equal(1, (int)(await other.InvokeAsync("ClaimCoupon", "c-keep", "v1-1"))!["remaining"]!);
             await watcher.WaitForEventAsync("coupon.stock");
+            // Its retry at the new process tells it, once; a second retry tells nothing.
+            Assert.True((bool)(await again.InvokeAsync("SendGift", "rose", 4, "untold"))!["isRetry"]!);
+            Assert.True((bool)(await again.InvokeAsync("SendGift", "rose", 4, "untold"))!["isRetry"]!);
+            var fresh = (await again.InvokeAsync("SendGift", "rose", 1, "fresh"))!;
+            await watcher.WaitForEventAsync(e => (string?)e["kind"] == "gift.sent" && (long)e["data"]!["ledgerSeq"]! == (long)fresh["ledgerSeq"]!);
+            var told = watcher.RoomEvents.Where(e => (string?)e["kind"] == "gift.sent").Select(e => (long)e["data"]!["ledgerSeq"]!).ToList();
+            Assert.Equal([untoldSeq, (long)fresh["ledgerSeq"]!], told);
+
             var late = await _driver.ConnectAsync(second.BaseUrl, second.Token("rs", "late", ParticipantRole.Audience));
             var coupons = (await late.InvokeAsync("Join", 0))!["state"]!["coupons"]!.AsArray();
             Assert.Equal("c-keep", (string?)coupons.Single()!["couponId"]);
