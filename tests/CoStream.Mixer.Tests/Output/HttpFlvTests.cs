@@ -88,7 +88,10 @@ public class HttpFlvTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var reading = ReadAsync(http, $"{host.BaseUrl}/live/r1.flv", clock);
         while (broadcast.ViewerCount == 0) await Task.Delay(10);
-        MediaTools.Feed(broadcast, video, aac.Frames, 48_000);
+        MediaTools.Feed(broadcast, video, aac.Frames, 48_000, afterVideo: v =>
+        {
+            if (v == 12) broadcast.WriteScriptData("onCoStreamEvent", new Dictionary<string, object?> { ["kind"] = "pin", ["product"] = "p-9" }, 12 * 1000 / 15);
+        });
         broadcast.Close();
         var (bytes, _, contentType) = await reading;
 
@@ -100,6 +103,14 @@ public class HttpFlvTests(ITestOutputHelper output)
         Assert.Contains(tags.Take(3), t => t.Type == FlvTagType.Audio && t.Body[1] == 0);                      // AAC sequence header
         var firstFrame = tags.First(t => t.Type == FlvTagType.Video && t.Body[1] == 1);
         Assert.Equal(0x17, firstFrame.Body[0]);
+        // The commerce event travels in band, right after frame 12 and stamped with its media-clock time.
+        var eventIndex = tags.FindIndex(t => t.Type == FlvTagType.ScriptData && t.Timestamp == 800);
+        Assert.True(eventIndex > 0);
+        var values = new List<object?>();
+        Assert.Equal(Amf0Error.None, Amf0.TryReadAll(tags[eventIndex].Body, values));
+        Assert.Equal("onCoStreamEvent", values[0]);
+        Assert.Equal("p-9", Assert.IsType<Amf0Object>(values[1])["product"]);
+        Assert.Equal(800u, tags[..eventIndex].Last(t => t.Type == FlvTagType.Video).Timestamp);
 
         var path = Path.Combine(Path.GetTempPath(), $"costream-httpflv-{Guid.NewGuid():N}.flv");
         File.WriteAllBytes(path, bytes);

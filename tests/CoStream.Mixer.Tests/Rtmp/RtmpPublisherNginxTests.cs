@@ -50,7 +50,10 @@ public class RtmpPublisherNginxTests(ITestOutputHelper output)
             publisher.Start();
             WaitUntil(() => publisher.State == RtmpPublisherState.Publishing, TimeSpan.FromSeconds(10), "publishing");
             publisher.WriteMetadata(MediaTools.Metadata(hevc: false, aac.Asc));
-            FeedRealTime(publisher, video, aac.Frames);
+            FeedRealTime(publisher, video, aac.Frames, afterVideo: v =>
+            {
+                if (v == 10) publisher.WriteScriptData("onCoStreamEvent", new Dictionary<string, object?> { ["kind"] = "coupon", ["seq"] = 1 }, 10 * 1000 / 15);
+            });
             await publisher.CloseAsync();
             output.WriteLine($"connects {publisher.Connects}, tags sent {publisher.TagsSent}, bytes {publisher.BytesSent}, dropped down {publisher.TagsDroppedWhileDown}, behind {publisher.TagsDroppedBehind}");
             Assert.Equal(1, publisher.Connects);
@@ -71,6 +74,11 @@ public class RtmpPublisherNginxTests(ITestOutputHelper output)
 
             // nginx recorded what it relayed: audio too, with the AAC sequence header.
             var tags = FlvTestReader.ReadAll(File.ReadAllBytes(recorded));
+            output.WriteLine("recorded script tags: " + string.Join(", ", tags.Where(t => t.Type == FlvTagType.ScriptData).Select(t =>
+            {
+                Amf0.TryRead(t.Body, out var name, out _);
+                return $"{name}@{t.Timestamp}";
+            })));
             Assert.Contains(tags, t => t.Type == FlvTagType.Audio && t.Body[1] == FlvTagBodies.AacSequenceHeader);
             Assert.InRange(tags.Count(t => t.Type == FlvTagType.Audio && t.Body[1] == FlvTagBodies.AacRaw), 130, 160); // 3 s at 46.9 frames/s
         }
