@@ -158,6 +158,12 @@ public sealed class RtmpConnection : IAsyncDisposable
         {
             while (!_closing.IsCancellationRequested)
             {
+                if (filled == buffer.Length)
+                {
+                    // One chunk larger than the buffer (the peer set a big chunk size): grow, within the message bound.
+                    if (buffer.Length >= _reader.MaxMessageSize + 64) throw new InvalidDataException("chunk larger than the largest message accepted");
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, _reader.MaxMessageSize + 64));
+                }
                 var n = await _stream.ReadAsync(buffer.AsMemory(filled), _closing.Token);
                 if (n == 0) { CloseReason = "peer closed the connection"; break; }
                 filled += n;
