@@ -4,8 +4,10 @@ using CoStream.Mixer.Tests.Codecs;
 
 namespace CoStream.Mixer.Tests.Flv;
 
-public class FlvFileWriterTests
+public class FlvFileWriterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output = output;
+
     private static byte[] WriteFile(bool hevc, int frames, bool audio, Action<FlvFileWriter>? extra = null)
     {
         var video = MediaTools.Video(frames, gop: 15, hevc);
@@ -130,6 +132,7 @@ public class FlvFileWriterTests
         {
             var probe = MediaTools.Run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", path]);
             var text = System.Text.Encoding.UTF8.GetString(probe.Stdout) + probe.Stderr;
+            _output.WriteLine($"ffprobe 5.1 on enhanced-RTMP HEVC FLV: exit {probe.ExitCode}: {text.Trim()}");
             Assert.DoesNotContain("hevc", text);
         }
         finally { File.Delete(path); }
