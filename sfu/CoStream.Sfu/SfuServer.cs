@@ -32,6 +32,7 @@ public sealed class SfuServer : IAsyncDisposable
         _endpoint = new UdpEndpoint(options.ListenAddress, options.Port);
         _router = new Router(options, _endpoint, Certificate, Counters, message => _log.LogInformation("{Message}", message));
         _router.ActiveSpeakerChanged += (room, participant) => ActiveSpeakerChanged?.Invoke(room, participant);
+        _router.PublisherLive += t => PublisherLive?.Invoke(t.Room.Id, t.Participant, t.Id);
         _endpoint.UnhandledError += e =>
         {
             Counters.Increment("engine.errors");
@@ -60,6 +61,46 @@ public sealed class SfuServer : IAsyncDisposable
 
     /// <summary>Raised (on the loop thread) when a room's dominant speaker changes: (room, participant).</summary>
     public event Action<string, string>? ActiveSpeakerChanged;
+
+    /// <summary>Raised (on the loop thread) when a publish transport receives its first media packet: (room, participant, transport id).</summary>
+    public event Action<string, string, string>? PublisherLive;
+
+    /// <summary>
+    /// Cross-room PK: from now on room <paramref name="roomA"/>'s subscribers also receive <paramref name="anchorB"/>'s tracks
+    /// from room <paramref name="roomB"/>, and room B's receive <paramref name="anchorA"/>'s (re-offered; a linked track's
+    /// msid stream id is <c>room~participant</c>). Tracks published later by either anchor follow. False when already linked.
+    /// </summary>
+    public Task<bool> LinkRoomsAsync(string roomA, string anchorA, string roomB, string anchorB) =>
+        _endpoint.InvokeAsync(() =>
+        {
+            if (roomA == roomB) return false;
+            var added = _router.Links.Add(roomA, new Routing.LinkedSource(roomB, anchorB));
+            added |= _router.Links.Add(roomB, new Routing.LinkedSource(roomA, anchorA));
+            _router.FindRoom(roomA)?.RenegotiateSubscribers();
+            _router.FindRoom(roomB)?.RenegotiateSubscribers();
+            if (added) _log.LogInformation("rooms {A} ({AnchorA}) and {B} ({AnchorB}) linked", roomA, anchorA, roomB, anchorB);
+            return added;
+        });
+
+    /// <summary>Ends what <see cref="LinkRoomsAsync"/> started: each room's subscribers lose the other room's tracks. False when not linked.</summary>
+    public Task<bool> UnlinkRoomsAsync(string roomA, string roomB) =>
+        _endpoint.InvokeAsync(() =>
+        {
+            var removed = _router.Links.Remove(roomA, roomB) + _router.Links.Remove(roomB, roomA);
+            _router.FindRoom(roomA)?.RenegotiateSubscribers();
+            _router.FindRoom(roomB)?.RenegotiateSubscribers();
+            return removed > 0;
+        });
+
+    /// <summary>Closes every transport on which <paramref name="participant"/> publishes in <paramref name="room"/> (a guest leaving the stage); returns how many.</summary>
+    public Task<int> ClosePublishTransportsAsync(string room, string participant) =>
+        _endpoint.InvokeAsync(() =>
+        {
+            if (_router.FindRoom(room) is not { } r) return 0;
+            var publishing = r.Transports.Where(t => t.Participant == participant && t.Producers.Count > 0).ToArray();
+            foreach (var t in publishing) t.Close();
+            return publishing.Length;
+        });
 
     /// <summary>A publisher's offer (browser or WHIP): answer it and add its tracks to the room.</summary>
     public Task<SdpResult> PublishAsync(string room, string participant, string offerSdp, CancellationToken ct = default) =>

@@ -1,6 +1,7 @@
 // CoStream browser client: publish camera+microphone (or a time-stamped canvas) and play the
 // room's other participants through the SFU, over the SignalR media hub, WHIP or WHEP.
 import { createClockStream, watchClock } from './timecode.js';
+import { RoomConnection } from './room.js';
 
 export class CoStreamClient {
   constructor({ localContainer, remoteContainer, log }) {
@@ -25,10 +26,12 @@ export class CoStreamClient {
     return await res.text();
   }
 
-  async localMedia({ clock, audio = true }) {
+  async localMedia({ clock, audio = true, audioOnly = false }) {
     if (this.media) return this.media;
     let stream;
-    if (clock) {
+    if (audioOnly) {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } else if (clock) {
       this.clock = createClockStream(30);
       stream = this.clock.stream;
       if (audio) {
@@ -54,8 +57,36 @@ export class CoStreamClient {
     this.hub.on('activeSpeaker', (participant) => { this.activeSpeaker = participant; this.log('active speaker: ' + participant); });
     await this.hub.start();
     this.log('hub connected as ' + opts.participant);
-    if (opts.role !== 'audience' && opts.publish !== false) await this.publish(opts);
+    if (opts.roomHub !== false) await this.connectRoom(opts, token);
+    if (opts.role !== 'audience' && opts.publish !== false) {
+      // A guest publishes only on stage: ask, and wait for the anchor to take it on.
+      if (opts.role === 'guest' && this.room) await this.goOnStage(opts);
+      await this.publish(opts);
+    }
     await this.subscribe();
+  }
+
+  // The room hub: ordered, deduplicated events (onEvent), state, stage and PK calls (this.room.*).
+  async connectRoom(opts, token) {
+    this.room = new RoomConnection({ token: token || await this.token(opts), participant: opts.participant, log: this.log });
+    this.room.autoAccept = !!opts.autoAccept;
+    for (const cb of this.pendingEventCallbacks || []) this.room.onEvent(cb);
+    await this.room.connect();
+    return this.room;
+  }
+
+  onEvent(cb) {
+    if (this.room) this.room.onEvent(cb);
+    else (this.pendingEventCallbacks ||= []).push(cb);
+  }
+
+  roomEvents() { return this.room ? this.room.events : []; }
+
+  async goOnStage(opts) {
+    if (this.room.isOnStage()) return;
+    const joined = this.room.waitForEvent((e) => e.kind === 'stage.joined' && e.data.participant === opts.participant);
+    await this.room.requestToJoin(!!opts.audioOnly);
+    await joined;
   }
 
   makePc() {
@@ -218,6 +249,7 @@ export class CoStreamClient {
     this.publisher?.close(); this.subscriber?.close();
     this.publisher = this.subscriber = null;
     await this.hub?.stop();
+    await this.room?.stop();
     this.clock?.stop();
     this.media?.getTracks().forEach(t => t.stop());
     this.media = null;

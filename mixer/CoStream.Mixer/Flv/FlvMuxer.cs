@@ -52,6 +52,12 @@ public sealed class FlvMuxer
     /// <summary>Writes onMetaData and, if the metadata carries an AudioSpecificConfig, the AAC sequence header.</summary>
     public void WriteMetadata(FlvMetadata metadata, long timestampMs)
     {
+        if (Metadata != null && Metadata.VideoCodec != metadata.VideoCodec)
+        {
+            // Another codec: the old sequence header no longer applies; video resumes at the next keyframe.
+            VideoSequenceHeaderBody = null;
+            _sps = _pps = _vps = null;
+        }
         Metadata = metadata;
         var ts = Stamp(timestampMs);
         _scratch.ResetWrittenCount();
@@ -70,8 +76,6 @@ public sealed class FlvMuxer
             Emit(FlvTagKind.AudioSequenceHeader, FlvTagType.Audio, ts, body);
         }
         else AudioSequenceHeaderBody = null;
-        if (VideoSequenceHeaderBody != null && _sps != null) VideoSequenceHeaderBody = null; // codec may have changed
-        _sps = _pps = _vps = null;
     }
 
     /// <summary>The onMetaData ECMA array (FLV v10.1 E.5; videocodecid = FourCC for enhanced-RTMP HEVC).</summary>

@@ -114,7 +114,16 @@ public sealed class RtmpConnection : IAsyncDisposable
     public async Task SendMessageAsync(int chunkStreamId, RtmpMessageType type, uint timestamp, uint streamId, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         await WaitForWindowAsync(ct);
-        await SendAsync(w => RtmpChunkWriter.WriteMessage(w, chunkStreamId, type, timestamp, streamId, payload.Span, ChunkSize), ct);
+        // The media path: no closure, the chunks go into the connection's reused buffer.
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            _out.ResetWrittenCount();
+            RtmpChunkWriter.WriteMessage(_out, chunkStreamId, type, timestamp, streamId, payload.Span, ChunkSize);
+            await _stream.WriteAsync(_out.WrittenMemory, ct);
+            Interlocked.Add(ref _bytesSent, _out.WrittenCount);
+        }
+        finally { _writeLock.Release(); }
     }
 
     private async Task WaitForWindowAsync(CancellationToken ct)
@@ -149,6 +158,12 @@ public sealed class RtmpConnection : IAsyncDisposable
         {
             while (!_closing.IsCancellationRequested)
             {
+                if (filled == buffer.Length)
+                {
+                    // One chunk larger than the buffer (the peer set a big chunk size): grow, within the message bound.
+                    if (buffer.Length >= _reader.MaxMessageSize + 64) throw new InvalidDataException("chunk larger than the largest message accepted");
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, _reader.MaxMessageSize + 64));
+                }
                 var n = await _stream.ReadAsync(buffer.AsMemory(filled), _closing.Token);
                 if (n == 0) { CloseReason = "peer closed the connection"; break; }
                 filled += n;

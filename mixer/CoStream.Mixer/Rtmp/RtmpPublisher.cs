@@ -66,6 +66,7 @@ public sealed class RtmpPublisher : IFlvSink, IFlvTagConsumer, IAsyncDisposable
     public long Connects { get; private set; }
     /// <summary>Publish sessions after a lost one.</summary>
     public long Reconnects => Math.Max(0, Connects - 1);
+    /// <summary>Attempts that ended before the server confirmed publishing (refused, unreachable, timed out).</summary>
     public long ConnectFailures { get; private set; }
     public long BytesSent => _bytesSentPrior + (_connection?.BytesSent ?? 0);
     public long TagsSent { get; private set; }
@@ -152,12 +153,14 @@ public sealed class RtmpPublisher : IFlvSink, IFlvTagConsumer, IAsyncDisposable
         {
             _state = RtmpPublisherState.Connecting;
             RtmpConnection? connection = null;
+            var published = false;
             try
             {
                 connection = await RtmpConnection.ConnectAsync(_url.Host, _url.Port, _options.ConnectTimeout, ct);
                 _connection = connection;
                 var streamId = await PublishAsync(connection, ct);
                 Connects++;
+                published = true;
                 attempt = 0;
                 lock (_queueLock) _state = RtmpPublisherState.Publishing;
                 await SendHeadersAsync(connection, streamId, ct);
@@ -168,7 +171,7 @@ public sealed class RtmpPublisher : IFlvSink, IFlvTagConsumer, IAsyncDisposable
             catch (Exception e)
             {
                 LastError = connection?.CloseReason ?? e.Message;
-                if (connection == null || Connects == 0) ConnectFailures++;
+                if (!published) ConnectFailures++;
             }
             finally
             {

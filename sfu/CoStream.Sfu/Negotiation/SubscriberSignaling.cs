@@ -34,7 +34,7 @@ internal sealed class SubscriberSignaling(WebRtcTransport transport, Router rout
         var changed = false;
         foreach (var slot in _slots)
         {
-            if (slot.Consumer is { } c && (c.Closed || c.Producer.Closed))
+            if (slot.Consumer is { } c && (c.Closed || c.Producer.Closed || !IsWanted(c.Producer)))
             {
                 c.Close();
                 slot.Consumer = null;
@@ -42,9 +42,9 @@ internal sealed class SubscriberSignaling(WebRtcTransport transport, Router rout
                 changed = true;
             }
         }
-        foreach (var producer in transport.Room.Producers)
+        foreach (var producer in WantedProducers())
         {
-            if (producer.Closed || producer.Participant == transport.Participant) continue;
+            if (producer.Closed) continue;
             if (_slots.Any(s => s.Consumer?.Producer == producer)) continue;
             var mid = SdpOfferer.NextMid(_slots.Select(s => s.Mid));
             var consumer = new Consumer(producer, transport, mid, (uint)Random.Shared.Next(1, int.MaxValue), producer.Codec.PayloadType,
@@ -60,6 +60,23 @@ internal sealed class SubscriberSignaling(WebRtcTransport transport, Router rout
             TryOffer();
         }
     }
+
+    /// <summary>The room's other participants' producers, then those of linked rooms' participants (cross-room PK, <see cref="RoomLinks"/>).</summary>
+    private IEnumerable<Producer> WantedProducers()
+    {
+        foreach (var producer in transport.Room.Producers)
+            if (producer.Participant != transport.Participant) yield return producer;
+        foreach (var source in router.Links.SourcesOf(transport.Room.Id))
+        {
+            if (router.FindRoom(source.Room) is not { } room) continue;
+            foreach (var producer in room.Producers)
+                if (producer.Participant == source.Participant) yield return producer;
+        }
+    }
+
+    private bool IsWanted(Producer producer) => producer.Room == transport.Room
+        ? producer.Participant != transport.Participant
+        : router.Links.Includes(transport.Room.Id, producer.Room.Id, producer.Participant);
 
     /// <summary>
     /// The first offer, returned to the caller of Subscribe rather than pushed; null while the room has
@@ -124,7 +141,11 @@ internal sealed class SubscriberSignaling(WebRtcTransport transport, Router rout
                     : new HeaderExtension(MediaProfile.AbsSendTimeId, RtpExtensionUris.AbsSendTime));
                 if (slot.Kind == MediaKind.Video && router.Options.VideoPlayoutDelay is not null)
                     media.Extensions.Add(new HeaderExtension(MediaProfile.PlayoutDelayId, RtpExtensionUris.PlayoutDelay));
-                media.Track = new OutgoingTrack(consumer.Ssrc, consumer.Cname, consumer.Producer.Participant, consumer.Producer.Id);
+                // A linked room's participant is named "room~participant" (ids never contain '~'; msid allows it).
+                var streamId = consumer.Producer.Room == transport.Room
+                    ? consumer.Producer.Participant
+                    : consumer.Producer.Room.Id + "~" + consumer.Producer.Participant;
+                media.Track = new OutgoingTrack(consumer.Ssrc, consumer.Cname, streamId, consumer.Producer.Id);
             }
             options.Media.Add(media);
         }

@@ -26,6 +26,7 @@ internal sealed class Room(string id, Router router)
         _transports.Remove(transport);
         var removed = _producers.RemoveAll(p => p.Transport == transport);
         if (removed > 0 || transport.Consumers.Count > 0) RenegotiateSubscribers();
+        if (removed > 0) router.RenegotiateWatchers(this);
         if (!_transports.Any(t => t.Participant == transport.Participant)) _speakers.Remove(transport.Participant);
     }
 
@@ -34,6 +35,7 @@ internal sealed class Room(string id, Router router)
         _producers.AddRange(producers);
         foreach (var transport in _transports)
             if (transport.Signaling is { } signaling) signaling.SyncConsumers();
+        router.RenegotiateWatchers(this);
     }
 
     public void RenegotiateSubscribers()

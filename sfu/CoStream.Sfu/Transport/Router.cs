@@ -75,6 +75,11 @@ internal sealed class Router : IDatagramHandler
 
     public event Action<string, string>? ActiveSpeakerChanged;
     public event Action<WebRtcTransport>? TransportClosed;
+    /// <summary>A publish transport's first media packet: (transport).</summary>
+    public event Action<WebRtcTransport>? PublisherLive;
+
+    /// <summary>Cross-room links (PK): which rooms' subscribers also receive which participants of other rooms.</summary>
+    public RoomLinks Links { get; } = new();
 
     public void Log(string message) => _log(message);
 
@@ -148,6 +153,15 @@ internal sealed class Router : IDatagramHandler
     }
 
     public void OnActiveSpeakerChanged(Room room, string participant) => ActiveSpeakerChanged?.Invoke(room.Id, participant);
+
+    public void OnPublisherLive(WebRtcTransport transport) => PublisherLive?.Invoke(transport);
+
+    /// <summary>Producers of <paramref name="source"/> came or went: re-offer the subscribers of the rooms linked to it.</summary>
+    public void RenegotiateWatchers(Room source)
+    {
+        foreach (var watcher in Links.WatchersOf(source.Id).ToArray())
+            FindRoom(watcher)?.RenegotiateSubscribers();
+    }
 
     /// <summary>Called by a transport as it closes: forget it everywhere and let its room re-offer.</summary>
     public void OnTransportClosed(WebRtcTransport transport)

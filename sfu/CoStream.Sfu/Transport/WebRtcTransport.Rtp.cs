@@ -11,6 +11,7 @@ internal sealed partial class WebRtcTransport
     private readonly Dictionary<string, Producer> _producersByMid = [];
     private readonly Dictionary<uint, Producer> _producersBySignalledSsrc = [];
     private TransportWideFeedbackBuilder? _twcc;
+    private bool _live;
 
     /// <summary>Registers a producer's m-section so its packets can be found by SSRC, or by mid/rid when the SSRC is new.</summary>
     public void RegisterProducer(Producer producer, IReadOnlyList<uint> signalledSsrcs)
@@ -99,6 +100,11 @@ internal sealed partial class WebRtcTransport
         }
         var stream = producer.AddStream(header.Ssrc, layer, rid);
         _streamsBySsrc[header.Ssrc] = stream;
+        if (!_live)
+        {
+            _live = true;
+            _router.OnPublisherLive(this);
+        }
         producer.KeyFrameWanted = producer.Kind == MediaKind.Video && producer.Consumers.Count > 0;
         return stream;
     }

@@ -7,8 +7,12 @@ using System.Text.Json.Serialization;
 
 namespace CoStream.Signaling.Auth;
 
-/// <summary>The claims of a room token: who, where, as what, until when.</summary>
-public sealed record RoomToken(string Room, string Participant, ParticipantRole Role, DateTimeOffset ExpiresAt);
+/// <summary>The claims of a room token: who, where, as what, until when, and the audience segments the holder belongs to.</summary>
+public sealed record RoomToken(string Room, string Participant, ParticipantRole Role, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Audience segments (e.g. <c>new-follower</c>) the issuer vouches for; a segment coupon is granted only to them.</summary>
+    public IReadOnlyList<string> Segments { get; init; } = [];
+}
 
 public enum TokenError
 {
@@ -29,6 +33,8 @@ public sealed class RoomTokenService
 {
     public const int MaxTokenLength = 2048;
     private const int MaxIdLength = 128;
+    /// <summary>At most this many segments in one token.</summary>
+    public const int MaxSegments = 16;
     private readonly byte[] _secret;
     private readonly TimeProvider _clock;
 
@@ -39,15 +45,22 @@ public sealed class RoomTokenService
         _clock = clock ?? TimeProvider.System;
     }
 
-    public string Issue(string room, string participant, ParticipantRole role, TimeSpan lifetime)
+    public string Issue(string room, string participant, ParticipantRole role, TimeSpan lifetime) =>
+        Issue(room, participant, role, lifetime, segments: null);
+
+    /// <summary>Issues a token that also names the holder's audience <paramref name="segments"/> (ids, at most <see cref="MaxSegments"/>).</summary>
+    public string Issue(string room, string participant, ParticipantRole role, TimeSpan lifetime, IReadOnlyCollection<string>? segments)
     {
         if (!IsValidId(room) || !IsValidId(participant)) throw new ArgumentException("room and participant ids are 1-128 characters of [A-Za-z0-9_.-]");
+        if (segments is { Count: > 0 } && !AreValidSegments(segments))
+            throw new ArgumentException($"at most {MaxSegments} segments, each 1-128 characters of [A-Za-z0-9_.-]", nameof(segments));
         var claims = new TokenClaims
         {
             Room = room,
             Participant = participant,
             Role = role.ToString().ToLowerInvariant(),
             Exp = _clock.GetUtcNow().Add(lifetime).ToUnixTimeSeconds(),
+            Segments = segments is { Count: > 0 } ? [.. segments.Distinct(StringComparer.Ordinal)] : null,
         };
         var payload = JsonSerializer.SerializeToUtf8Bytes(claims, TokenJsonContext.Default.TokenClaims);
         var body = Base64Url.EncodeToString(payload);
@@ -84,12 +97,22 @@ public sealed class RoomTokenService
         }
         if (claims is null || !IsValidId(claims.Room) || !IsValidId(claims.Participant)
             || !Enum.TryParse<ParticipantRole>(claims.Role, ignoreCase: true, out var role) || !Enum.IsDefined(role)
-            || int.TryParse(claims.Role, out _))
+            || int.TryParse(claims.Role, out _)
+            || (claims.Segments is not null && !AreValidSegments(claims.Segments)))
             return TokenError.BadClaims;
         var expires = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(claims.Exp, 0, 253402300799));
         if (expires <= _clock.GetUtcNow()) return TokenError.Expired;
-        result = new RoomToken(claims.Room!, claims.Participant!, role, expires);
+        result = new RoomToken(claims.Room!, claims.Participant!, role, expires) { Segments = claims.Segments ?? [] };
         return TokenError.None;
+    }
+
+    /// <summary>True for at most <see cref="MaxSegments"/> segments that are each a valid id.</summary>
+    public static bool AreValidSegments(IReadOnlyCollection<string?> segments)
+    {
+        if (segments.Count > MaxSegments) return false;
+        foreach (var s in segments)
+            if (!IsValidId(s)) return false;
+        return true;
     }
 
     public static bool IsValidId(string? id)
@@ -107,6 +130,9 @@ internal sealed class TokenClaims
     [JsonPropertyName("sub")] public string? Participant { get; set; }
     [JsonPropertyName("role")] public string? Role { get; set; }
     [JsonPropertyName("exp")] public long Exp { get; set; }
+    [JsonPropertyName("seg")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? Segments { get; set; }
 }
 
 [JsonSerializable(typeof(TokenClaims))]

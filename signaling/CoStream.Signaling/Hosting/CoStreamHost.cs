@@ -1,8 +1,10 @@
 using System.Net;
 using CoStream.Sfu;
 using CoStream.Signaling.Auth;
+using CoStream.Signaling.Commerce;
 using CoStream.Signaling.Media;
 using CoStream.Signaling.Rooms;
+using CoStream.Signaling.Rooms.Stage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.FileProviders;
 
@@ -23,6 +25,9 @@ public static class CoStreamHost
         builder.Services.AddSingleton<SignalingCounters>();
         builder.Services.AddSingleton<MediaSessions>();
         builder.Services.AddSingleton<RoomEvents>();
+        builder.Services.AddCoStreamStage(config);
+
+        builder.Services.AddCommerce(config);
         builder.Services.AddSingleton(sp => SfuServer.Start(new SfuOptions
         {
             ListenAddress = IPAddress.Parse(config["Sfu:ListenAddress"] ?? "127.0.0.1"),
@@ -52,6 +57,7 @@ public static class CoStreamHost
         app.MapHub<MediaHub>(MediaHub.Path);
         app.MapHub<RoomHub>(RoomHub.Path);
         app.MapWhipWhep();
+        app.MapStageEndpoints();
         app.MapGet("/metrics", (SfuServer sfu, SignalingCounters counters) => Results.Json(new
         {
             sfu = sfu.Counters.Snapshot(),
@@ -70,14 +76,18 @@ public static class CoStreamHost
         if (config.GetValue("CoStream:DevTokens", true))
         {
             // Development convenience on the embedded defaults: mint a token over HTTP from this machine only.
-            app.MapGet("/dev/token", (HttpContext http, string room, string participant, string role, RoomTokenService tokens) =>
+            app.MapGet("/dev/token", (HttpContext http, string room, string participant, string role, string? segments, RoomTokenService tokens) =>
             {
                 if (http.Connection.RemoteIpAddress is { } ip && !IPAddress.IsLoopback(ip)) return Results.Forbid();
                 if (!Enum.TryParse<ParticipantRole>(role, true, out var r) || !Enum.IsDefined(r) || int.TryParse(role, out _)) return Results.BadRequest("unknown role");
                 if (!RoomTokenService.IsValidId(room) || !RoomTokenService.IsValidId(participant)) return Results.BadRequest("bad id");
-                return Results.Text(tokens.Issue(room, participant, r, TimeSpan.FromHours(12)));
+                // segments=a,b (optional): the audience segments the token vouches for.
+                var segmentList = SegmentList.Parse(segments);
+                if (!RoomTokenService.AreValidSegments(segmentList)) return Results.BadRequest("bad segments");
+                return Results.Text(tokens.Issue(room, participant, r, TimeSpan.FromHours(12), segmentList));
             });
         }
+        app.Services.GetRequiredService<ICommerceLedger>(); // open the store now: a bad store fails the start
         var sfu = app.Services.GetRequiredService<SfuServer>();
         var hub = app.Services.GetRequiredService<IHubContext<MediaHub>>();
         // Raised on the SFU's loop thread: hand off, never block it.

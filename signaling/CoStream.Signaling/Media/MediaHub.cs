@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CoStream.Sfu;
 using CoStream.Signaling.Auth;
+using CoStream.Signaling.Rooms.Stage;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CoStream.Signaling.Media;
@@ -10,7 +11,8 @@ namespace CoStream.Signaling.Media;
 /// subscribes (SFU offers the room's tracks, client answers; the SFU re-offers when tracks come and go).
 /// The caller's identity comes from a room token (query <c>access_token</c> or bearer header).
 /// </summary>
-public sealed class MediaHub(SfuServer sfu, RoomTokenService tokens, MediaSessions sessions, SignalingCounters counters, ILogger<MediaHub> log) : Hub
+public sealed class MediaHub(SfuServer sfu, RoomTokenService tokens, MediaSessions sessions, SignalingCounters counters, PublishGate gate,
+    ILogger<MediaHub> log) : Hub
 {
     public const string Path = "/hubs/media";
     private const int MaxSdpLength = 64 * 1024;
@@ -44,10 +46,13 @@ public sealed class MediaHub(SfuServer sfu, RoomTokenService tokens, MediaSessio
     public async Task<string> Publish(string offerSdp)
     {
         var token = RequireToken();
-        if (!token.Role.MayPublish()) throw Refuse("role", $"a {token.Role} may not publish");
         CheckSdp(offerSdp);
+        // The stage decides: anchor and services always, guests and audience only while on stage (audio-only: no video).
+        var refusal = gate.Check(token, offerSdp);
+        if (refusal != PublishRefusal.None) throw Refuse(PublishGate.Reason(refusal), PublishGate.Describe(refusal, token.Role));
         var result = await sfu.PublishAsync(token.Room, token.Participant, offerSdp, Context.ConnectionAborted);
         if (!result.Ok) throw Refuse("sdp", result.Error!);
+        if (!await gate.ConfirmAsync(token, result.TransportId)) throw Refuse("not-on-stage", "left the stage while publishing");
         sessions.Add(Context.ConnectionId, result.TransportId);
         return result.Sdp!;
     }

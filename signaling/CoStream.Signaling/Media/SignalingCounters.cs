@@ -11,6 +11,8 @@ public sealed class SignalingCounters
     public void CountTokenRefusal(TokenError error) => Increment("token." + error);
     public void CountHubRefusal(string reason) => Increment("hub." + reason);
     public void CountHttpRefusal(string reason) => Increment("http." + reason);
+    /// <summary>Any other named count (e.g. <c>stage.joinAttempts</c>).</summary>
+    public void Count(string key) => Increment(key);
 
     public long Get(string key) => _counts.GetValueOrDefault(key);
     public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(_counts);

@@ -1,6 +1,7 @@
 using System.Text;
 using CoStream.Sfu;
 using CoStream.Signaling.Auth;
+using CoStream.Signaling.Rooms.Stage;
 
 namespace CoStream.Signaling.Media;
 
@@ -16,10 +17,10 @@ public static class WhipWhepEndpoints
 
     public static void MapWhipWhep(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/whip/{room}", (HttpContext http, string room, SfuServer sfu, RoomTokenService tokens, SignalingCounters counters) =>
-            Create(http, room, "whip", sfu, tokens, counters));
-        app.MapPost("/whep/{room}", (HttpContext http, string room, SfuServer sfu, RoomTokenService tokens, SignalingCounters counters) =>
-            Create(http, room, "whep", sfu, tokens, counters));
+        app.MapPost("/whip/{room}", (HttpContext http, string room, SfuServer sfu, RoomTokenService tokens, SignalingCounters counters, PublishGate gate) =>
+            Create(http, room, "whip", sfu, tokens, counters, gate));
+        app.MapPost("/whep/{room}", (HttpContext http, string room, SfuServer sfu, RoomTokenService tokens, SignalingCounters counters, PublishGate gate) =>
+            Create(http, room, "whep", sfu, tokens, counters, gate));
         foreach (var kind in new[] { "whip", "whep" })
         {
             app.MapDelete($"/{kind}/{{room}}/{{session}}", async (HttpContext http, string room, string session, SfuServer sfu, RoomTokenService tokens, SignalingCounters counters) =>
@@ -44,14 +45,16 @@ public static class WhipWhepEndpoints
         }
     }
 
-    private static async Task<IResult> Create(HttpContext http, string room, string kind, SfuServer sfu, RoomTokenService tokens, SignalingCounters counters)
+    private static async Task<IResult> Create(HttpContext http, string room, string kind, SfuServer sfu, RoomTokenService tokens, SignalingCounters counters,
+        PublishGate gate)
     {
         var token = Authorize(http, room, tokens, counters, out var refusal);
         if (token is null) return refusal!;
-        if (kind == "whip" && !token.Role.MayPublish())
+        // Who may publish at all is known before the body is read (the audio-only check needs the offer).
+        if (kind == "whip" && gate.Check(token, "") is var early && early != PublishRefusal.None)
         {
-            counters.CountHttpRefusal("role");
-            return Results.Problem($"a {token.Role.ToString().ToLowerInvariant()} may not publish", statusCode: StatusCodes.Status403Forbidden);
+            counters.CountHttpRefusal(PublishGate.Reason(early));
+            return Results.Problem(PublishGate.Describe(early, token.Role), statusCode: StatusCodes.Status403Forbidden);
         }
         if (!string.Equals(http.Request.ContentType?.Split(';')[0].Trim(), "application/sdp", StringComparison.OrdinalIgnoreCase))
         {
@@ -70,6 +73,13 @@ public static class WhipWhepEndpoints
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
+        // The stage decides who publishes: anchor and services always, guests and audience only while on stage.
+        var gated = kind == "whip" ? gate.Check(token, offer) : PublishRefusal.None;
+        if (gated != PublishRefusal.None)
+        {
+            counters.CountHttpRefusal(PublishGate.Reason(gated));
+            return Results.Problem(PublishGate.Describe(gated, token.Role), statusCode: StatusCodes.Status403Forbidden);
+        }
         var result = kind == "whip"
             ? await sfu.PublishAsync(token.Room, token.Participant, offer, http.RequestAborted)
             : await sfu.PlayAsync(token.Room, token.Participant, offer, http.Request.Query["source"].FirstOrDefault(), http.RequestAborted);
@@ -77,6 +87,11 @@ public static class WhipWhepEndpoints
         {
             counters.CountHttpRefusal("sdp");
             return Results.Problem(result.Error, statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (kind == "whip" && !await gate.ConfirmAsync(token, result.TransportId))
+        {
+            counters.CountHttpRefusal(PublishGate.Reason(PublishRefusal.NotOnStage));
+            return Results.Problem("left the stage while publishing", statusCode: StatusCodes.Status403Forbidden);
         }
         var location = $"/{kind}/{room}/{result.TransportId}";
         http.Response.Headers.Location = location;

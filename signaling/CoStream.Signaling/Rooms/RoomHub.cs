@@ -57,6 +57,8 @@ public sealed partial class RoomHub(RoomTokenService tokens, RoomEvents events, 
         long lastSeq;
         lock (eventLog.Gate)
         {
+            foreach (var presence in services.GetServices<IRoomPresenceListener>())
+                presence.OnJoined(token, Context.ConnectionId);
             foreach (var contributor in services.GetServices<IRoomStateContributor>())
                 contributor.Contribute(token.Room, token, state);
             lastSeq = eventLog.LastSeq;
@@ -65,6 +67,14 @@ public sealed partial class RoomHub(RoomTokenService tokens, RoomEvents events, 
         return new JoinResult(token.Room, token.Participant, token.Role.ToString().ToLowerInvariant(),
             eventLog.Clock.EpochUtc, eventLog.Clock.NowMs, Math.Max(lastSeq, replay.Count > 0 ? replay[^1].Seq : 0),
             complete, replay, state);
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue("token", out var t) && t is RoomToken token)
+            foreach (var presence in services.GetServices<IRoomPresenceListener>())
+                presence.OnLeft(token, Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>The room's media clock now (for a client to relate its own clock to the room's).</summary>

@@ -72,7 +72,7 @@ public sealed partial class PostgresCommerceLedger
         return events;
     }
 
-    private static async Task<GiftRecord?> ReadGiftAsync(NpgsqlConnection connection, string room, string sender, string idempotencyKey, CancellationToken ct)
+    internal static async Task<GiftRecord?> ReadGiftAsync(NpgsqlConnection connection, string room, string sender, string idempotencyKey, CancellationToken ct)
     {
         await using var reader = await Command(connection, null, """
             SELECT seq, gift_id, count, media_clock_ms, at_ms FROM gifts

@@ -16,12 +16,17 @@ public sealed partial class PostgresCommerceLedger : ICommerceLedger
 {
     private readonly NpgsqlDataSource _source;
     private readonly TimeProvider _time;
+    private readonly PostgresGiftCommitter _gifts;
 
     private PostgresCommerceLedger(NpgsqlDataSource source, TimeProvider time)
     {
         _source = source;
         _time = time;
+        _gifts = new PostgresGiftCommitter(source);
     }
+
+    /// <summary>Gift transactions committed and the gifts they held (group commit: gifts ÷ batches is the average batch).</summary>
+    public (long Batches, long Gifts) GiftCommitStats => _gifts.Stats;
 
     /// <summary>Connects to the database in <paramref name="connectionString"/> and creates the tables if needed.</summary>
     public static async Task<PostgresCommerceLedger> OpenAsync(string connectionString, TimeProvider? time = null, CancellationToken cancellationToken = default)
@@ -53,26 +58,11 @@ public sealed partial class PostgresCommerceLedger : ICommerceLedger
         long atMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var payload = JsonSerializer.Serialize(new GiftPayload(sender, giftId, count), CommerceJsonContext.Default.GiftPayload);
 
-        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        long seq = await InsertEventAsync(connection, tx, room, CommerceEventKind.Gift, mediaClockMs, atMs, payload, cancellationToken);
-        // A concurrent insert of the same key waits here for the other transaction, then does nothing.
-        var inserted = await Command(connection, tx, """
-            INSERT INTO gifts (room, seq, sender, idempotency_key, gift_id, count, media_clock_ms, at_ms)
-            VALUES (@room, @seq, @sender, @key, @gift, @count, @clock, @at)
-            ON CONFLICT (room, sender, idempotency_key) DO NOTHING
-            RETURNING seq
-            """, ("room", room), ("seq", seq), ("sender", sender), ("key", idempotencyKey), ("gift", giftId),
-            ("count", count), ("clock", mediaClockMs), ("at", atMs)).ExecuteScalarAsync(cancellationToken);
-        if (inserted is null)
-        {
-            await tx.RollbackAsync(cancellationToken);
-            var original = await ReadGiftAsync(connection, room, sender, idempotencyKey, cancellationToken)
-                ?? throw new InvalidOperationException("gift conflict without a stored gift");
-            return new GiftReceipt(original, IsRetry: true);
-        }
-        await tx.CommitAsync(cancellationToken);
-        return new GiftReceipt(new GiftRecord(seq, room, sender, giftId, count, idempotencyKey, mediaClockMs, ToTime(atMs)), IsRetry: false);
+        cancellationToken.ThrowIfCancellationRequested();
+        // Group commit (PostgresGiftCommitter): once queued, the gift commits or fails with its batch; a caller
+        // that stops waiting has not been acknowledged and retries with its key.
+        return await _gifts.RecordAsync(new PostgresGiftCommitter.Gift(room, sender, giftId, count, idempotencyKey, mediaClockMs, atMs, payload))
+            .WaitAsync(cancellationToken);
     }
 
     public async Task<CouponDropResult> DropCouponAsync(string room, string couponId, int inventory,
@@ -198,5 +188,9 @@ public sealed partial class PostgresCommerceLedger : ICommerceLedger
         return command;
     }
 
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _gifts.DisposeAsync();
+        await _source.DisposeAsync();
+    }
 }

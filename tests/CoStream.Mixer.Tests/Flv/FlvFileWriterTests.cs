@@ -4,8 +4,10 @@ using CoStream.Mixer.Tests.Codecs;
 
 namespace CoStream.Mixer.Tests.Flv;
 
-public class FlvFileWriterTests
+public class FlvFileWriterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output = output;
+
     private static byte[] WriteFile(bool hevc, int frames, bool audio, Action<FlvFileWriter>? extra = null)
     {
         var video = MediaTools.Video(frames, gop: 15, hevc);
@@ -130,8 +132,72 @@ public class FlvFileWriterTests
         {
             var probe = MediaTools.Run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", path]);
             var text = System.Text.Encoding.UTF8.GetString(probe.Stdout) + probe.Stderr;
+            _output.WriteLine($"ffprobe 5.1 on enhanced-RTMP HEVC FLV: exit {probe.ExitCode}: {text.Trim()}");
             Assert.DoesNotContain("hevc", text);
         }
         finally { File.Delete(path); }
+    }
+}
+
+public class DecoderConfigurationTests
+{
+    /// <summary>
+    /// x264 at "veryfast" encodes High profile: avcC then carries chroma_format / bit depths (ISO/IEC 14496-15
+    /// §5.3.3.1.2) read from the SPS with Exp-Golomb; ffprobe reads the profile and ffmpeg decodes the colours.
+    /// </summary>
+    [Fact]
+    public void AvcC_HighProfile_CarriesChromaFormatAndBitDepth_FfmpegDecodes()
+    {
+        var video = VideoRoundTripTests.Encode(VideoRoundTripTests.Options(15) with { Preset = "veryfast" }, 20);
+        using var ms = new MemoryStream();
+        var writer = new FlvFileWriter(ms, leaveOpen: true);
+        writer.WriteMetadata(MediaTools.Metadata(hevc: false, null));
+        MediaTools.Feed(writer, video, null, 48_000);
+        writer.Close();
+        var tags = FlvTestReader.ReadAll(ms.ToArray());
+        var record = tags.First(t => t.Type == FlvTagType.Video).Body.AsSpan(5);
+        Assert.Equal(100, record[1]);                         // AVCProfileIndication = High
+        Assert.Equal(0xFF, record[4]);                        // lengthSizeMinusOne = 3
+        var spsLength = (record[6] << 8) | record[7];
+        var ppsLength = (record[9 + spsLength] << 8) | record[10 + spsLength];
+        var ext = record[(11 + spsLength + ppsLength)..];
+        Assert.Equal(new byte[] { 0xFD, 0xF8, 0xF8, 0x00 }, ext.ToArray()); // 4:2:0, 8-bit luma and chroma, no SPS ext
+
+        var path = Path.Combine(Path.GetTempPath(), $"costream-high-{Guid.NewGuid():N}.flv");
+        File.WriteAllBytes(path, ms.ToArray());
+        try
+        {
+            var probe = MediaTools.Run("ffprobe", ["-v", "error", "-show_entries", "stream=profile", "-of", "csv=p=0", path]);
+            Assert.Contains("High", System.Text.Encoding.UTF8.GetString(probe.Stdout));
+            var decode = MediaTools.Run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]);
+            Assert.True(decode.ExitCode == 0, decode.Stderr);
+            Assert.Equal(20, MediaTools.CheckColours(decode.Stdout));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x67, 0x64 }, "not an H.264 SPS")]             // too short
+    [InlineData(new byte[] { 0x68, 0x64, 0x00, 0x1F }, "not an H.264 SPS")] // a PPS
+    public void AvcC_RefusesWhatIsNotAnSps(byte[] sps, string reason)
+    {
+        Assert.Null(DecoderConfiguration.BuildAvc(sps, [0x68, 0xCE], out var why));
+        Assert.Equal(reason, why);
+    }
+
+    [Fact]
+    public void HevcSps_Truncated_IsRefusedNotThrown()
+    {
+        var video = MediaTools.Video(1, gop: 15, hevc: true);
+        byte[]? sps = null;
+        foreach (var nal in new AnnexBNalEnumerator(video[0].Data))
+            if (NalUnits.HevcType(nal) == NalUnits.HevcSps) sps = nal.ToArray();
+        Assert.NotNull(sps);
+        var info = DecoderConfiguration.ParseHevcSps(sps, out var reason);
+        Assert.True(info != null, reason);
+        Assert.Equal((320u, 240u, 1u), (info!.Value.Width, info.Value.Height, info.Value.ChromaFormatIdc));
+        for (int cut = 0; cut < sps!.Length - 1; cut++)
+            DecoderConfiguration.ParseHevcSps(sps.AsSpan(0, cut), out _); // refused or parsed, never thrown
+        Assert.Null(DecoderConfiguration.ParseHevcSps(sps.AsSpan(0, 10), out _));
     }
 }

@@ -94,3 +94,39 @@ internal sealed class ManualClock(DateTimeOffset now) : TimeProvider
     public override DateTimeOffset GetUtcNow() => _now;
     public void Advance(TimeSpan by) => _now += by;
 }
+
+public class RoomTokenSegmentTests
+{
+    private static readonly byte[] Secret = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+
+    [Fact]
+    public void Segments_RoundTrip_AndAreEmptyWhenNotIssued()
+    {
+        var svc = new RoomTokenService(Secret);
+        var token = svc.Issue("r", "ann", ParticipantRole.Audience, TimeSpan.FromMinutes(5), ["new-follower", "vip", "vip"]);
+        Assert.Equal(TokenError.None, svc.TryValidate(token, out var claims));
+        Assert.Equal(["new-follower", "vip"], claims!.Segments);
+        Assert.Equal(TokenError.None, svc.TryValidate(svc.Issue("r", "ann", ParticipantRole.Audience, TimeSpan.FromMinutes(5)), out var plain));
+        Assert.Empty(plain!.Segments);
+    }
+
+    [Fact]
+    public void Segments_OutOfBounds_AreRefusedOnIssueAndOnValidation()
+    {
+        var svc = new RoomTokenService(Secret);
+        Assert.Throws<ArgumentException>(() => svc.Issue("r", "a", ParticipantRole.Audience, TimeSpan.FromMinutes(5), ["bad segment"]));
+        Assert.Throws<ArgumentException>(() => svc.Issue("r", "a", ParticipantRole.Audience, TimeSpan.FromMinutes(5),
+            Enumerable.Range(0, RoomTokenService.MaxSegments + 1).Select(i => "s" + i).ToArray()));
+        // A correctly signed token whose segments break the bounds (a buggy or other issuer) is refused too.
+        foreach (var seg in new[] { "[\"\"]", "[\"a b\"]", "[" + string.Join(',', Enumerable.Range(0, 17).Select(i => $"\"s{i}\"")) + "]" })
+            Assert.Equal(TokenError.BadClaims, svc.TryValidate(Sign($"{{\"room\":\"r\",\"sub\":\"a\",\"role\":\"audience\",\"exp\":4102444800,\"seg\":{seg}}}"), out _));
+        Assert.Equal(TokenError.Malformed, svc.TryValidate(Sign("{\"room\":\"r\",\"sub\":\"a\",\"role\":\"audience\",\"exp\":4102444800,\"seg\":7}"), out _));
+    }
+
+    private static string Sign(string json)
+    {
+        var body = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(json));
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(Secret, System.Text.Encoding.ASCII.GetBytes(body));
+        return body + "." + System.Buffers.Text.Base64Url.EncodeToString(mac);
+    }
+}

@@ -67,7 +67,8 @@ public sealed class BrowserMediaTests(ITestOutputHelper output) : BrowserTest
     }
 
     internal static Task Join(IPage page, string room, string participant, string role, bool clock = false, string? videoCodec = null) =>
-        page.EvaluateAsync("(o) => window.costream.join(o)", new { room, participant, role, clock, videoCodec });
+        // The anchor takes every requester on stage: a guest publishes only on stage (it asks on join).
+        page.EvaluateAsync("(o) => window.costream.join(o)", new { room, participant, role, clock, videoCodec, autoAccept = role == "anchor" });
 
     internal static async Task<InboundStats> Stats(IPage page) =>
         JsonSerializer.Deserialize<InboundStats>(await page.EvaluateAsync<JsonElement>("() => window.costream.inboundStats()"),

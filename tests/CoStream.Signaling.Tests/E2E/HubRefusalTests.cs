@@ -36,7 +36,7 @@ public sealed class HubRefusalTests(ITestOutputHelper output) : BrowserTest
         Assert.Contains("may not publish", results["audience publishes"]);
         Assert.Contains("SDP", results["garbage SDP"]);
         var counters = Server.Services.GetService(typeof(global::CoStream.Signaling.Media.SignalingCounters)) as global::CoStream.Signaling.Media.SignalingCounters;
-        Assert.True(counters!.Get("hub.role") >= 1 && counters.Get("hub.sdp") >= 2, string.Join(", ", counters.Snapshot()));
+        Assert.True(counters!.Get("hub.not-on-stage") >= 1 && counters.Get("hub.sdp") >= 2, string.Join(", ", counters.Snapshot()));
 
         // An oversized message (beyond the hub's 128 KiB limit) from a third member closes that member's connection only.
         var mallory = await Chromium.OpenAsync(Server.BaseUrl);

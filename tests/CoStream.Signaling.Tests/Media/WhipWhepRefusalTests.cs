@@ -58,7 +58,8 @@ public sealed class WhipWhepRefusalTests(ServerFixture fixture) : IClassFixture<
     {
         var response = await Post("/whip/r1", _server.Token("r1", "v", ParticipantRole.Audience), "v=0");
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.True(Counter("http.role") >= 1);
+        // Not on the room's stage (the publish gate, Rooms/Stage/PublishGate).
+        Assert.True(Counter("http.not-on-stage") >= 1);
     }
 
     [Fact]

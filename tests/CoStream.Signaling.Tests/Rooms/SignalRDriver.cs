@@ -44,6 +44,15 @@ public sealed class SignalRDriver : IAsyncDisposable
         return new SignalRDriver(node);
     }
 
+    /// <summary>The Node process's resident memory in bytes (from /proc), to report what many connections cost.</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_node.Id}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        return 0;
+    }
+
     public static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
