@@ -61,6 +61,7 @@ public sealed class RoomMixer : IAsyncDisposable
     private string _preset;
     private long _originMs;
     private long _lastVideoMediaMs = long.MinValue;
+    private long _lastWrittenMediaMs = long.MinValue;
     private long _lastOutputTicks;
     private long _encoderPts;
     private bool _forceKeyframe = true;
@@ -156,6 +157,67 @@ public sealed class RoomMixer : IAsyncDisposable
     /// <summary>Queues an event for the frame whose media time reaches <see cref="MixerEvent.MediaClockMs"/> (room clock).</summary>
     public void PostEvent(MixerEvent evt) => _incomingEvents.Enqueue(evt);
 
+    /// <summary>
+    /// Holds back output frames from media time <paramref name="stampMs"/> on while an event stamped then is being made
+    /// durable (a gift or coupon commits before it is announced): the frames wait, at most
+    /// <see cref="RoomMixerOptions.MaxEventHoldMs"/>, so the event still lands on the frame its stamp names. Release with
+    /// <see cref="OutputHold.ReleaseAfter"/> (the event's sequence number, once appended) or <see cref="OutputHold.Cancel"/>.
+    /// </summary>
+    public OutputHold Hold(long stampMs)
+    {
+        var hold = new OutputHold(stampMs, Stopwatch.GetTimestamp() + Options.MaxEventHoldMs * Stopwatch.Frequency / 1000);
+        lock (_holds) _holds.Add(hold);
+        return hold;
+    }
+
+    /// <summary>The room event sequence the mixer's event feed has delivered up to (releases holds).</summary>
+    public void NoteSeq(long seq)
+    {
+        long current;
+        while ((current = Interlocked.Read(ref _seenSeq)) < seq && Interlocked.CompareExchange(ref _seenSeq, seq, current) != current) { }
+    }
+
+    public long FramesHeld { get; private set; }
+    public long HoldsExpired { get; private set; }
+
+    private readonly List<OutputHold> _holds = [];
+    private long _seenSeq;
+    private readonly Queue<HeldFrame> _held = new();
+
+    private readonly record struct HeldFrame(byte[] Buffer, int Length, long MediaMs, bool Keyframe, long StartTicks, bool RecordLatency);
+
+    /// <summary>The earliest media time an active hold blocks, or long.MaxValue.</summary>
+    private long BlockingStamp()
+    {
+        lock (_holds)
+        {
+            if (_holds.Count == 0) return long.MaxValue;
+            var now = Stopwatch.GetTimestamp();
+            var seen = Interlocked.Read(ref _seenSeq);
+            var min = long.MaxValue;
+            for (var i = _holds.Count - 1; i >= 0; i--)
+            {
+                var h = _holds[i];
+                if (h.IsCancelled || seen >= h.ReleaseSeq) { _holds.RemoveAt(i); continue; }
+                if (now > h.ExpiresTicks) { _holds.RemoveAt(i); HoldsExpired++; continue; }
+                min = Math.Min(min, h.StampMs);
+            }
+            return min;
+        }
+    }
+
+    private void FlushHeld()
+    {
+        if (_held.Count == 0) return;
+        var blocking = BlockingStamp();
+        while (_held.TryPeek(out var f) && f.MediaMs < blocking)
+        {
+            _held.Dequeue();
+            WriteVideoNow(f.Buffer.AsSpan(0, f.Length), f.MediaMs, f.Keyframe, f.StartTicks, f.RecordLatency);
+            System.Buffers.ArrayPool<byte>.Shared.Return(f.Buffer);
+        }
+    }
+
     /// <summary>Mix latency samples (µs, input frame dequeued complete → its FLV tags handed to the sinks), most recent last.</summary>
     public long[] LatencySnapshot()
     {
@@ -218,6 +280,7 @@ public sealed class RoomMixer : IAsyncDisposable
                     while (ingest.AudioFrames.TryRead(out var audio)) using (audio) OnAudio(room, audio);
                 }
                 var now = _clock.NowMs;
+                FlushHeld();
                 MixAudio(now);
                 var interval = Stopwatch.Frequency / _fps;
                 if (Stopwatch.GetTimestamp() - _lastOutputTicks > interval * 2)
@@ -363,11 +426,27 @@ public sealed class RoomMixer : IAsyncDisposable
 
     private void WriteVideo(ReadOnlySpan<byte> accessUnit, long mediaMs, bool keyframe, long startTicks, bool recordLatency)
     {
+        if (_held.Count > 0 || mediaMs >= BlockingStamp())
+        {
+            var copy = System.Buffers.ArrayPool<byte>.Shared.Rent(accessUnit.Length);
+            accessUnit.CopyTo(copy);
+            _held.Enqueue(new HeldFrame(copy, accessUnit.Length, mediaMs, keyframe, startTicks, recordLatency));
+            FramesHeld++;
+            _lastVideoMediaMs = mediaMs;
+            _lastOutputTicks = Stopwatch.GetTimestamp();
+            FlushHeld();
+            return;
+        }
+        WriteVideoNow(accessUnit, mediaMs, keyframe, startTicks, recordLatency);
+    }
+
+    private void WriteVideoNow(ReadOnlySpan<byte> accessUnit, long mediaMs, bool keyframe, long startTicks, bool recordLatency)
+    {
         var ts = Math.Max(0, mediaMs - _originMs);
         // Events whose stamp this frame reaches ride on it: script tags first, then the frame with the SEI inside.
         while (_incomingEvents.TryDequeue(out var incoming))
         {
-            if (incoming.MediaClockMs <= _lastVideoMediaMs) EventsLate++;
+            if (incoming.MediaClockMs <= _lastWrittenMediaMs) EventsLate++;
             _pendingEvents.Add(incoming);
         }
         var due = _pendingEvents.Where(e => e.MediaClockMs <= mediaMs).ToList();
@@ -388,7 +467,8 @@ public sealed class RoomMixer : IAsyncDisposable
             if (sei.Insert(accessUnit, json, out var withSei) == SeiError.None) accessUnit = withSei;
         }
         foreach (var sink in _sinks) sink.WriteVideo(accessUnit, ts, ts, keyframe);
-        _lastVideoMediaMs = mediaMs;
+        _lastVideoMediaMs = Math.Max(_lastVideoMediaMs, mediaMs);
+        _lastWrittenMediaMs = mediaMs;
         _lastOutputTicks = Stopwatch.GetTimestamp();
         VideoFramesOut++;
         if (recordLatency)
@@ -506,6 +586,25 @@ public sealed class RoomMixer : IAsyncDisposable
         _compositor.Dispose();
         _encoder.Dispose();
         _aac.Dispose();
+    }
+
+    /// <summary>A hold on output frames from <see cref="StampMs"/> on; see <see cref="Hold"/>.</summary>
+    public sealed class OutputHold(long stampMs, long expiresTicks)
+    {
+        private long _releaseSeq = long.MaxValue;
+        private volatile bool _cancelled;
+
+        public long StampMs { get; } = stampMs;
+        internal long ExpiresTicks { get; } = expiresTicks;
+        internal long ReleaseSeq => Interlocked.Read(ref _releaseSeq);
+        internal bool IsCancelled => _cancelled;
+        public bool IsReleased => Interlocked.Read(ref _releaseSeq) != long.MaxValue;
+
+        /// <summary>The event was appended with sequence <paramref name="seq"/>: the hold ends once the mixer has it.</summary>
+        public void ReleaseAfter(long seq) => Interlocked.Exchange(ref _releaseSeq, seq);
+
+        /// <summary>No event after all (refused, a retry, a failure): the hold ends now.</summary>
+        public void Cancel() => _cancelled = true;
     }
 
     private sealed class Source(string id) : IDisposable

@@ -30,6 +30,8 @@ public sealed record RoomMixerOptions
     /// <summary>Hold the mixer near a CPU target by stepping frame rate, then preset (Control/CpuController).</summary>
     public bool AdaptiveCpu { get; init; }
     public double CpuTarget { get; init; } = 0.7;
+    /// <summary>The longest an event being committed holds the output back (<see cref="RoomMixer.Hold"/>).</summary>
+    public int MaxEventHoldMs { get; init; } = 300;
     /// <summary>Latency samples kept for <see cref="RoomMixer.LatencySnapshot"/>.</summary>
     public int LatencySamples { get; init; } = 4096;
 

@@ -3,6 +3,8 @@ using CoStream.Sfu;
 using CoStream.Signaling.Auth;
 using CoStream.Signaling.Commerce;
 using CoStream.Signaling.Media;
+using CoStream.Signaling.Mixing;
+using CoStream.Mixer.Output;
 using CoStream.Signaling.Rooms;
 using CoStream.Signaling.Rooms.Stage;
 using Microsoft.AspNetCore.SignalR;
@@ -28,6 +30,8 @@ public static class CoStreamHost
         builder.Services.AddCoStreamStage(config);
 
         builder.Services.AddCommerce(config);
+        builder.Services.AddSingleton(MixerSettings.From(config));
+        builder.Services.AddSingleton<RoomMixers>();
         builder.Services.AddSingleton(sp => SfuServer.Start(new SfuOptions
         {
             ListenAddress = IPAddress.Parse(config["Sfu:ListenAddress"] ?? "127.0.0.1"),
@@ -58,10 +62,13 @@ public static class CoStreamHost
         app.MapHub<RoomHub>(RoomHub.Path);
         app.MapWhipWhep();
         app.MapStageEndpoints();
+        var mixers = app.Services.GetRequiredService<RoomMixers>();
+        app.MapHttpFlv(mixers.BroadcastOf);
         app.MapGet("/metrics", (SfuServer sfu, SignalingCounters counters) => Results.Json(new
         {
             sfu = sfu.Counters.Snapshot(),
             signaling = counters.Snapshot(),
+            mixers = mixers.Rooms.Select(room => MixerMetrics.Of(room, mixers)).ToArray(),
             engine = new
             {
                 udpPort = sfu.LocalEndPoint.Port,
@@ -92,7 +99,12 @@ public static class CoStreamHost
         var hub = app.Services.GetRequiredService<IHubContext<MediaHub>>();
         // Raised on the SFU's loop thread: hand off, never block it.
         sfu.ActiveSpeakerChanged += (room, participant) => _ = hub.Clients.Group(room).SendAsync("activeSpeaker", participant);
-        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SfuServer>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            // Mixers first: they read from the SFU.
+            mixers.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            app.Services.GetRequiredService<SfuServer>().DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
         return app;
     }
 }

@@ -26,23 +26,33 @@ public sealed partial class RoomHub
         if (count < 1 || count > options.MaxGiftCount) throw Refuse("argument", $"count must be 1-{options.MaxGiftCount}");
         if (HubInput.CheckKey(idempotencyKey) is { } keyError) throw Refuse("argument", keyError);
 
-        var receipt = await Ledger(l => l.RecordGiftAsync(token.Room, token.Participant, giftId, count, idempotencyKey, stamp, Context.ConnectionAborted));
-        var gift = receipt.Record;
-        if (receipt.IsRetry)
+        // The room's composite waits for this gift's frame while the gift commits (Mixing/RoomMixers.Hold).
+        var hold = services.GetService<Mixing.RoomMixers>()?.Hold(token.Room, stamp);
+        try
         {
-            // Committed by an earlier process that may have died before telling it: tell it here, once, as a
-            // combo of its own, stamped now (its stored stamp is on the room clock's earlier epoch).
-            if (services.GetRequiredService<UntoldGifts>().ShouldTell(gift))
-                lock (eventLog.Gate)
-                    eventLog.Append(CommerceEventKinds.GiftSent, token.Participant,
-                        new GiftSentEvent(gift.Sender, gift.GiftId, gift.Count, gift.Sequence, 1, gift.Count, gift.Sequence), stamp);
-            return new GiftAck(gift.Sequence, true, 0);
+            var receipt = await Ledger(l => l.RecordGiftAsync(token.Room, token.Participant, giftId, count, idempotencyKey, stamp, Context.ConnectionAborted));
+            var gift = receipt.Record;
+            if (receipt.IsRetry)
+            {
+                // Committed by an earlier process that may have died before telling it: tell it here, once, as a
+                // combo of its own, stamped now (its stored stamp is on the room clock's earlier epoch).
+                if (services.GetRequiredService<UntoldGifts>().ShouldTell(gift))
+                    lock (eventLog.Gate)
+                        hold?.ReleaseAfter(eventLog.Append(CommerceEventKinds.GiftSent, token.Participant,
+                            new GiftSentEvent(gift.Sender, gift.GiftId, gift.Count, gift.Sequence, 1, gift.Count, gift.Sequence), stamp).Seq);
+                return new GiftAck(gift.Sequence, true, 0);
+            }
+            var combo = services.GetRequiredService<GiftComboTracker>().Observe(receipt)!;
+            lock (eventLog.Gate)
+                hold?.ReleaseAfter(eventLog.Append(CommerceEventKinds.GiftSent, token.Participant,
+                    new GiftSentEvent(gift.Sender, gift.GiftId, gift.Count, combo.ComboId, combo.Sends, combo.Units, gift.Sequence), gift.MediaClockMs).Seq);
+            return new GiftAck(gift.Sequence, false, combo.Sends);
         }
-        var combo = services.GetRequiredService<GiftComboTracker>().Observe(receipt)!;
-        lock (eventLog.Gate)
-            eventLog.Append(CommerceEventKinds.GiftSent, token.Participant,
-                new GiftSentEvent(gift.Sender, gift.GiftId, gift.Count, combo.ComboId, combo.Sends, combo.Units, gift.Sequence), gift.MediaClockMs);
-        return new GiftAck(gift.Sequence, false, combo.Sends);
+        finally
+        {
+            // A hold not released by an event (a retry, a failure) ends now; a released one is untouched.
+            if (hold is { } h && !h.IsReleased) h.Cancel();
+        }
     }
 
     /// <summary>Lists a product on the room's shelf (or replaces the listed product with its id). Anchor only.</summary>
@@ -127,6 +137,20 @@ public sealed partial class RoomHub
             if (board.OpenCount(token.Room, now.ToUnixTimeMilliseconds()) >= options.MaxOpenCoupons)
                 throw Refuse("coupon.tooMany", $"at most {options.MaxOpenCoupons} open coupons per room");
 
+        var hold = services.GetService<Mixing.RoomMixers>()?.Hold(token.Room, stamp);
+        try
+        {
+            return await DropCouponCommitted(token, eventLog, board, couponId, inventory, opensInSeconds, closesInSeconds, segment, stamp, now, hold);
+        }
+        finally
+        {
+            if (hold is { } h && !h.IsReleased) h.Cancel();
+        }
+    }
+
+    private async Task<DropAck> DropCouponCommitted(Auth.RoomToken token, RoomEventLog eventLog, CouponBoard board, string couponId, int inventory,
+        int opensInSeconds, int closesInSeconds, string? segment, long stamp, DateTimeOffset now, CoStream.Mixer.Pipeline.RoomMixer.OutputHold? hold)
+    {
         var result = await Ledger(l => l.DropCouponAsync(token.Room, couponId, inventory, now.AddSeconds(opensInSeconds),
             now.AddSeconds(closesInSeconds), segment, stamp, Context.ConnectionAborted));
         var drop = result.Drop;
@@ -138,7 +162,7 @@ public sealed partial class RoomHub
         lock (eventLog.Gate)
         {
             board.Add(token.Room, view);
-            eventLog.Append(CommerceEventKinds.CouponDropped, token.Participant, view, drop.MediaClockMs);
+            hold?.ReleaseAfter(eventLog.Append(CommerceEventKinds.CouponDropped, token.Participant, view, drop.MediaClockMs).Seq);
         }
         return new DropAck(view, true);
     }

@@ -3,6 +3,7 @@ using CoStream.Mixer.Flv;
 using CoStream.Mixer.Pipeline;
 using CoStream.Mixer.Tests.Codecs;
 using CoStream.Mixer.Tests.Ingest;
+using CoStream.LoadTest.Mix;
 using CoStream.Sfu;
 using Xunit.Abstractions;
 using Role = CoStream.Mixer.Compose.ParticipantRole;

@@ -35,7 +35,9 @@ public sealed class CoStreamServer : IAsyncDisposable
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var data = Directory.CreateTempSubdirectory("costream-server-").FullName;
         string[] args = ["--urls=http://127.0.0.1:0", $"--CoStream:TokenSecret={secret}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:CoStream=Information",
-            $"--Commerce:Store:SqlitePath={Path.Combine(data, "ledger.db")}", .. extraArgs];
+            $"--Commerce:Store:SqlitePath={Path.Combine(data, "ledger.db")}",
+            // The mixer encodes video for every live room: off unless a test asks for it (a later --Mixer:Enabled=true wins).
+            "--Mixer:Enabled=false", .. extraArgs];
         var app = CoStreamHost.Build(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

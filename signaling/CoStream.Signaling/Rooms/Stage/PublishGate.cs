@@ -23,6 +23,9 @@ public enum PublishRefusal
 /// </summary>
 public sealed class PublishGate(StageService stage, SfuServer sfu)
 {
+    /// <summary>A publish was let through (who, with which token role, on which SFU transport) — the mixer learns the anchor from it.</summary>
+    public event Action<RoomToken, string>? Published;
+
     public PublishRefusal Check(RoomToken token, string offerSdp)
     {
         if (token.Role is ParticipantRole.Anchor or ParticipantRole.Service) return PublishRefusal.None;
@@ -34,8 +37,11 @@ public sealed class PublishGate(StageService stage, SfuServer sfu)
     /// <summary>After the SFU accepted the publish: false (and the transport closed) if the publisher left the stage meanwhile.</summary>
     public async Task<bool> ConfirmAsync(RoomToken token, string transportId)
     {
-        if (token.Role is ParticipantRole.Anchor or ParticipantRole.Service) return true;
-        if (stage.IsOnStage(token.Room, token.Participant, out _)) return true;
+        if (token.Role is ParticipantRole.Anchor or ParticipantRole.Service || stage.IsOnStage(token.Room, token.Participant, out _))
+        {
+            Published?.Invoke(token, transportId);
+            return true;
+        }
         await sfu.CloseTransportAsync(transportId);
         return false;
     }

@@ -5,14 +5,14 @@ using CoStream.Sfu;
 using CoStream.Sfu.Protocols.Codecs;
 using CoStream.Sfu.Protocols.Rtcp;
 
-namespace CoStream.Mixer.Tests.Pipeline;
+namespace CoStream.LoadTest.Mix;
 
 /// <summary>
 /// A test publisher into a real <see cref="SfuServer"/>: a <see cref="SimPeer"/> sending real H.264 (libx264 pictures of
 /// one solid colour, RFC 6184 packets) and Opus (a sine) over SRTP, paced in real time, with sender reports, a keyframe on
 /// every PLI, until stopped. Its video can be paused (a stall) and corrupted (hostile payloads) on demand.
 /// </summary>
-internal sealed class ColourPublisher : IAsyncDisposable
+public sealed class ColourPublisher : IAsyncDisposable
 {
     private readonly SimPeer _peer;
     private readonly CancellationTokenSource _stop = new();
@@ -45,6 +45,7 @@ internal sealed class ColourPublisher : IAsyncDisposable
     public long FramesSent;
     public string? Failure;
 
+    /// <summary>Publishes straight into an in-process SFU (no signalling).</summary>
     public static async Task<ColourPublisher> StartAsync(SfuServer sfu, string room, string name, (byte Y, byte U, byte V) colour,
         int width = 320, int height = 240, int fps = 20, double toneHz = 330)
     {
@@ -53,9 +54,19 @@ internal sealed class ColourPublisher : IAsyncDisposable
             var result = await sfu.PublishAsync(room, name, offer, ct);
             if (!result.Ok) throw new InvalidOperationException(result.Error);
             return result.Sdp!;
-        }, new SimPeerOptions { VideoCodec = "H264", StartMediaOnConnect = false, ConnectTimeoutMs = 15_000 });
+        }, Options);
         return new ColourPublisher(peer, name, colour, width, height, fps, toneHz);
     }
+
+    /// <summary>Publishes over WHIP to a CoStream host with a room token (the publish gate applies).</summary>
+    public static async Task<ColourPublisher> StartWhipAsync(string baseUrl, string room, string token, string name, (byte Y, byte U, byte V) colour,
+        int width = 320, int height = 240, int fps = 20, double toneHz = 330)
+    {
+        var peer = await SimPeer.PublishAsync(baseUrl, room, token, Options);
+        return new ColourPublisher(peer, name, colour, width, height, fps, toneHz);
+    }
+
+    private static SimPeerOptions Options => new() { VideoCodec = "H264", StartMediaOnConnect = false, ConnectTimeoutMs = 15_000 };
 
     private void Run()
     {
