@@ -37,15 +37,21 @@ public sealed partial class RoomHub
                 // Committed by an earlier process that may have died before telling it: tell it here, once, as a
                 // combo of its own, stamped now (its stored stamp is on the room clock's earlier epoch).
                 if (services.GetRequiredService<UntoldGifts>().ShouldTell(gift))
+                {
+                    RoomEvent told;
                     lock (eventLog.Gate)
-                        hold?.ReleaseAfter(eventLog.Append(CommerceEventKinds.GiftSent, token.Participant,
-                            new GiftSentEvent(gift.Sender, gift.GiftId, gift.Count, gift.Sequence, 1, gift.Count, gift.Sequence), stamp).Seq);
+                        told = eventLog.Append(CommerceEventKinds.GiftSent, token.Participant,
+                            new GiftSentEvent(gift.Sender, gift.GiftId, gift.Count, gift.Sequence, 1, gift.Count, gift.Sequence), stamp);
+                    hold?.ReleaseAfter(told.Seq);
+                }
                 return new GiftAck(gift.Sequence, true, 0);
             }
             var combo = services.GetRequiredService<GiftComboTracker>().Observe(receipt)!;
+            RoomEvent sent;
             lock (eventLog.Gate)
-                hold?.ReleaseAfter(eventLog.Append(CommerceEventKinds.GiftSent, token.Participant,
-                    new GiftSentEvent(gift.Sender, gift.GiftId, gift.Count, combo.ComboId, combo.Sends, combo.Units, gift.Sequence), gift.MediaClockMs).Seq);
+                sent = eventLog.Append(CommerceEventKinds.GiftSent, token.Participant,
+                    new GiftSentEvent(gift.Sender, gift.GiftId, gift.Count, combo.ComboId, combo.Sends, combo.Units, gift.Sequence), gift.MediaClockMs);
+            hold?.ReleaseAfter(sent.Seq);
             return new GiftAck(gift.Sequence, false, combo.Sends);
         }
         finally
@@ -162,7 +168,8 @@ public sealed partial class RoomHub
         lock (eventLog.Gate)
         {
             board.Add(token.Room, view);
-            hold?.ReleaseAfter(eventLog.Append(CommerceEventKinds.CouponDropped, token.Participant, view, drop.MediaClockMs).Seq);
+            var dropped = eventLog.Append(CommerceEventKinds.CouponDropped, token.Participant, view, drop.MediaClockMs);
+            hold?.ReleaseAfter(dropped.Seq);
         }
         return new DropAck(view, true);
     }
