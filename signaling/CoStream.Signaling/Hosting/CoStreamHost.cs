@@ -3,6 +3,8 @@ using CoStream.Sfu;
 using CoStream.Signaling.Auth;
 using CoStream.Signaling.Media;
 using CoStream.Signaling.Rooms;
+using CoStream.Signaling.Rooms.Chat;
+using CoStream.Signaling.Rooms.Guard;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.FileProviders;
 
@@ -38,6 +40,8 @@ public static class CoStreamHost
             o.MaximumReceiveMessageSize = 128 * 1024;
             o.EnableDetailedErrors = false;
         });
+        builder.Services.AddHubGuard(config);
+        builder.Services.AddRoomChat(config);
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -12,6 +12,9 @@ public sealed class SignalingCounters
     public void CountHubRefusal(string reason) => Increment("hub." + reason);
     public void CountHttpRefusal(string reason) => Increment("http." + reason);
 
+    /// <summary>Adds to any counter (e.g. <c>chat.broadcast</c>, <c>hub.invoke.Join</c>); keys come from code, never from clients.</summary>
+    public void Count(string key, long by = 1) => _counts.AddOrUpdate(key, by, (_, v) => v + by);
+
     public long Get(string key) => _counts.GetValueOrDefault(key);
     public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(_counts);
 
