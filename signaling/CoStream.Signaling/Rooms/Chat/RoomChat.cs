@@ -111,9 +111,11 @@ public sealed class RoomChat : IRoomStateContributor
         var log = _events.Get(caller.Room);
         lock (log.Gate)
         {
-            var until = log.Clock.NowMs + seconds * 1000L;
+            // One reading of the clock: the event's stamp plus the mute's length is exactly its end.
+            var now = log.Clock.NowMs;
+            var until = now + seconds * 1000L;
             _mutes.Mute(caller.Room, participant!, until);
-            log.Append(ChatEventKinds.Muted, caller.Participant, new ChatMute(participant!, seconds, until));
+            log.Append(ChatEventKinds.Muted, caller.Participant, new ChatMute(participant!, seconds, until), now);
         }
     }
 

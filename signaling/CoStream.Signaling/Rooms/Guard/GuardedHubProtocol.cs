@@ -16,8 +16,10 @@ namespace CoStream.Signaling.Rooms.Guard;
 /// (<c>hub.unknownMethod</c>) or with arguments that do not bind (<c>hub.badArguments</c>) is answered with a
 /// completion error naming the problem, and the connection lives on.
 /// </summary>
-public sealed class GuardedHubProtocol(IHubProtocol inner, SignalingCounters counters, long maxMessageSize) : IHubProtocol
+public sealed class GuardedHubProtocol(IHubProtocol inner, SignalingCounters counters, Func<long> maxMessageSize) : IHubProtocol
 {
+    // Read on first use: HubOptions' own set-up enumerates the protocols, so reading it while constructing one would recurse.
+    private long _maxMessageSize;
     private const int MaxNameInMessage = 64;
 
     public string Name => inner.Name;
@@ -41,10 +43,12 @@ public sealed class GuardedHubProtocol(IHubProtocol inner, SignalingCounters cou
         {
             // SignalR hands the parser at most MaximumReceiveMessageSize bytes; a message not complete within them
             // is larger than the limit, whatever follows.
-            if (length >= maxMessageSize)
+            var max = _maxMessageSize;
+            if (max == 0) _maxMessageSize = max = maxMessageSize();
+            if (length >= max)
             {
                 counters.CountHubRefusal("oversized");
-                throw new HubException($"message larger than {maxMessageSize} bytes");
+                throw new HubException($"message larger than {max} bytes");
             }
             return false;
         }
@@ -122,7 +126,7 @@ public static class HubGuardRegistration
         services.AddSingleton<IHubProtocol>(sp => new GuardedHubProtocol(
             new JsonHubProtocol(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JsonHubProtocolOptions>>()),
             sp.GetRequiredService<SignalingCounters>(),
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubOptions>>().Value.MaximumReceiveMessageSize ?? long.MaxValue));
+            () => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubOptions>>().Value.MaximumReceiveMessageSize ?? long.MaxValue));
         return services;
     }
 }
