@@ -7,8 +7,10 @@ public enum GuardVerdict
 {
     Allowed = 0,
     RateLimited,
-    /// <summary>Rate limited, and the connection has been refused so often that it is to be closed.</summary>
+    /// <summary>Rate limited, and the connection has been refused so often that it is to be closed (returned once).</summary>
     Close,
+    /// <summary>The connection was already told to close; what it still had queued is dropped.</summary>
+    Closed,
 }
 
 /// <summary>
@@ -21,15 +23,20 @@ public sealed class ConnectionGuard(GuardOptions options, long nowMs)
     private readonly TokenBucket _invocations = new(options.PerConnection, nowMs);
     private readonly TokenBucket _abuse = new(options.Abuse, nowMs);
 
+    private bool _closed;
+
     public long Refused { get; private set; }
 
     public GuardVerdict Admit(long nowMs)
     {
         lock (this)
         {
+            if (_closed) return GuardVerdict.Closed;
             if (_invocations.TryTake(nowMs)) return GuardVerdict.Allowed;
             Refused++;
-            return _abuse.TryTake(nowMs) ? GuardVerdict.RateLimited : GuardVerdict.Close;
+            if (_abuse.TryTake(nowMs)) return GuardVerdict.RateLimited;
+            _closed = true;
+            return GuardVerdict.Close;
         }
     }
 }

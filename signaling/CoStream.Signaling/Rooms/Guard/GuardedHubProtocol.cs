@@ -41,6 +41,13 @@ public sealed class GuardedHubProtocol(IHubProtocol inner, SignalingCounters cou
         }
         if (!parsed)
         {
+            // A whole record was read but gave no message: an unknown message type, which the JSON protocol skips
+            // for forward compatibility — but SignalR then re-reads the same record forever and the connection hangs.
+            if (input.Length != length)
+            {
+                counters.CountHubRefusal("malformed");
+                throw new HubException("malformed message: unknown message type");
+            }
             // SignalR hands the parser at most MaximumReceiveMessageSize bytes; a message not complete within them
             // is larger than the limit, whatever follows.
             var max = _maxMessageSize;
@@ -105,7 +112,7 @@ public sealed class GuardedHubProtocol(IHubProtocol inner, SignalingCounters cou
     private static string Describe(Exception e) => e switch
     {
         InvalidDataException { InnerException: System.Text.Json.JsonException } => "not valid JSON",
-        InvalidDataException ide when ide.Message.Contains("type", StringComparison.OrdinalIgnoreCase) => "missing or unknown message type",
+        InvalidDataException ide when ide.Message.Contains("type", StringComparison.OrdinalIgnoreCase) => "no message type",
         InvalidDataException => "not a SignalR JSON message",
         _ => "unreadable",
     };

@@ -31,6 +31,7 @@ public sealed class HubGuardFilter(GuardOptions options, SignalingCounters count
         if (!IsExempt(context))
         {
             var verdict = GuardOf(context).Admit(NowMs);
+            if (verdict == GuardVerdict.Closed) throw new HubException("connection closed: too many calls");
             if (verdict != GuardVerdict.Allowed)
             {
                 counters.CountHubRefusal("rateLimited");
