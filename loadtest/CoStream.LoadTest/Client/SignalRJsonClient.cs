@@ -23,6 +23,7 @@ internal sealed class SignalRJsonClient : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _calls = new();
     private readonly CancellationTokenSource _stop = new();
+    private volatile TaskCompletionSource? _paused;
     private readonly TaskCompletionSource<string?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _receive = Task.CompletedTask;
     private Task _ping = Task.CompletedTask;
@@ -79,8 +80,14 @@ internal sealed class SignalRJsonClient : IAsyncDisposable
         return SendRecordAsync(Invocation(id, target, args));
     }
 
-    /// <summary>Stops reading from the socket (to play a stalled client): the server's sends back up.</summary>
-    public void StopReading() => _stop.Cancel();
+    /// <summary>
+    /// Stops reading from the socket after the current read (to play a stalled client that still pings): the server's
+    /// sends back up. (Not by cancelling the read: that would abort the WebSocket.)
+    /// </summary>
+    public void StopReading() => _paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Reads again after <see cref="StopReading"/>.</summary>
+    public void ResumeReading() => _paused?.TrySetResult();
 
     private static byte[] Invocation(long id, string target, object?[] args)
     {
@@ -134,6 +141,11 @@ internal sealed class SignalRJsonClient : IAsyncDisposable
             Drain();
             while (!_stop.IsCancellationRequested)
             {
+                if (_paused is { } paused)
+                {
+                    await paused.Task.WaitAsync(_stop.Token);
+                    _paused = null;
+                }
                 if (_filled == _buffer.Length) Grow();
                 var result = await _ws.ReceiveAsync(_buffer.AsMemory(_filled), _stop.Token);
                 if (result.MessageType == WebSocketMessageType.Close) break;

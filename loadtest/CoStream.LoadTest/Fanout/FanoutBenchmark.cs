@@ -92,26 +92,28 @@ internal static class FanoutBenchmark
         var windowEnd = windowStart + measureTicks;
         foreach (var r in receivers) r.SetWindow(windowStart, windowEnd);
 
+        var padding = o.PadChars > 0 ? " " + new string('p', o.PadChars) : "";
         var completions = new List<TaskCompletionSource<JsonElement>>(capacity: (int)(rate * o.Seconds) + 16);
         long sent = 0, sentInWindow = 0;
-        double cpuStart = 0, cpuEnd = 0;
+        double cpuStart = 0, cpuEnd = 0, selfStart = 0;
         var cpuStarted = false;
         while (true)
         {
             var now = Stopwatch.GetTimestamp();
             if (now >= windowEnd) break;
-            if (!cpuStarted && now >= windowStart) { cpuStart = host.CpuSeconds(); cpuStarted = true; }
+            if (!cpuStarted && now >= windowStart) { cpuStart = host.CpuSeconds(); selfStart = ProcessCpu.SelfSeconds(); cpuStarted = true; }
             var due = (long)((now - start) * (double)rate / Stopwatch.Frequency);
             for (; sent < due; sent++)
             {
                 var t = Stopwatch.GetTimestamp();
                 var tcs = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
                 if (t >= windowStart) { completions.Add(tcs); sentInWindow++; }
-                await sender.InvokePipelinedAsync("Comment", ["t:" + t, null], tcs);
+                await sender.InvokePipelinedAsync("Comment", ["t:" + t + padding, null], tcs);
             }
             await Task.Delay(1);
         }
         cpuEnd = host.CpuSeconds();
+        var selfCores = (ProcessCpu.SelfSeconds() - selfStart) / o.Seconds;
         var expected = sentInWindow * n;
         // Let the tail arrive: until every member has all the window's comments, or 5 s.
         var drain = Stopwatch.StartNew();
@@ -132,7 +134,9 @@ internal static class FanoutBenchmark
         string? slowFate = null;
         if (slow is not null)
         {
-            var closed = await Task.WhenAny(slow.Closed, Task.Delay(1000)) == slow.Closed;
+            // Read what the server had buffered for it: a closed connection ends with a close message or EOF.
+            slow.ResumeReading();
+            var closed = await Task.WhenAny(slow.Closed, Task.Delay(5000)) == slow.Closed;
             slowFate = closed ? "closed" : "open";
         }
 
@@ -140,22 +144,22 @@ internal static class FanoutBenchmark
         await sender.DisposeAsync();
         if (slow is not null) await slow.DisposeAsync();
         return new FanoutRow(n, rate, o.Seconds, sentInWindow, acked, broadcast, expected, delivered, outOfOrder, latency,
-            (cpuEnd - cpuStart) / o.Seconds, connectSeconds, slowFate);
+            (cpuEnd - cpuStart) / o.Seconds, selfCores, connectSeconds, slowFate);
     }
 }
 
 internal sealed record FanoutRow(int Clients, int Rate, double Seconds, long Sent, long Acked, long Broadcast, long Expected,
-    long Delivered, long OutOfOrder, long[] Latency, double HostCores, double ConnectSeconds, string? SlowClient)
+    long Delivered, long OutOfOrder, long[] Latency, double HostCores, double GeneratorCores, double ConnectSeconds, string? SlowClient)
 {
     public double ArrivalPercent => Expected == 0 ? 0 : 100.0 * Delivered / Expected;
     public double P99Ms => LatencyHistogram.Percentile(Latency, 99) / 1000.0;
     public bool Sustained => Delivered == Expected && Broadcast == Sent && P99Ms < 50;
 
     public static void PrintHeader() =>
-        Console.WriteLine($"{"N",5} {"rate/s",7} {"sent",7} {"acked",7} {"expected",9} {"delivered",9} {"arrival %",9} {"deliv/s",9} {"p50 ms",7} {"p99 ms",7} {"max ms",7} {"host cores",10} {"order",5} {"conn s",6} {"slow",6}");
+        Console.WriteLine($"{"N",5} {"rate/s",7} {"sent",7} {"acked",7} {"expected",9} {"delivered",9} {"arrival %",9} {"deliv/s",9} {"p50 ms",7} {"p99 ms",7} {"max ms",7} {"host cores",10} {"gen cores",9} {"order",5} {"conn s",6} {"slow",6}");
 
     public void Print() =>
         Console.WriteLine($"{Clients,5} {Rate,7} {Sent,7} {Acked,7} {Expected,9} {Delivered,9} {ArrivalPercent,9:F3} {Delivered / Seconds,9:F0} " +
-            $"{LatencyHistogram.Percentile(Latency, 50) / 1000.0,7:F1} {P99Ms,7:F1} {LatencyHistogram.Max(Latency) / 1000.0,7:F1} {HostCores,10:F2} " +
+            $"{LatencyHistogram.Percentile(Latency, 50) / 1000.0,7:F1} {P99Ms,7:F1} {LatencyHistogram.Max(Latency) / 1000.0,7:F1} {HostCores,10:F2} {GeneratorCores,9:F2} " +
             $"{(OutOfOrder == 0 ? "ok" : OutOfOrder.ToString()),5} {ConnectSeconds,6:F1} {SlowClient ?? "-",6}");
 }

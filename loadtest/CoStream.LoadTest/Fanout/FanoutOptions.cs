@@ -15,6 +15,8 @@ internal sealed class FanoutOptions
     public int FindMaxSteps { get; private set; }
     /// <summary>Add one member that stops reading, to see that the room does not stall on it.</summary>
     public bool SlowClient { get; private set; }
+    /// <summary>Characters of padding after the timestamp in each comment (0..280), to make events bigger.</summary>
+    public int PadChars { get; private set; }
     public string HostDll { get; private set; } = HostProcess.DefaultHostDll();
     public List<string> HostArgs { get; } = [];
 
@@ -33,6 +35,7 @@ internal sealed class FanoutOptions
                 case "--warmup": o.WarmupSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--find-max": o.FindMaxSteps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--slow-client": o.SlowClient = true; break;
+                case "--pad": o.PadChars = Math.Clamp(int.Parse(Next(), CultureInfo.InvariantCulture), 0, 280); break;
                 case "--host": o.HostDll = Path.GetFullPath(Next()); break;
                 case "--host-arg": o.HostArgs.Add(Next()); break;
                 default: return null;
@@ -45,7 +48,7 @@ internal sealed class FanoutOptions
     public static void PrintUsage()
     {
         Console.Error.WriteLine("usage: fanout [--clients 100,500,1000,2000] [--rate msgs/s,...] [--seconds 10] [--warmup 2]");
-        Console.Error.WriteLine("              [--find-max steps] [--slow-client] [--host path/to/CoStream.Signaling.dll] [--host-arg --Key=Value]...");
+        Console.Error.WriteLine("              [--find-max steps] [--slow-client] [--pad chars] [--host path/to/CoStream.Signaling.dll] [--host-arg --Key=Value]...");
         Console.Error.WriteLine("  N clients (≤ 5000) join one room; one anchor posts comments carrying a send timestamp; every client");
         Console.Error.WriteLine("  records arrival latency. Prints delivered msgs/s, p50/p99/max latency, arrival %, host CPU.");
     }

@@ -39,7 +39,7 @@ internal sealed class FanoutReceiver
             if (reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("text")) continue;
             reader.Read();
             var text = reader.ValueSpan;
-            if (text.Length < 3 || text[0] != (byte)'t' || text[1] != (byte)':' || !Utf8Parser.TryParse(text[2..], out long sent, out _)) return;
+            if (text.Length < 3 || text[0] != (byte)'t' || text[1] != (byte)':' || !Utf8Parser.TryParse(text[2..], out long sent, out _, 'D')) return;
             if (sent < _lastSentTicks) OutOfOrder++;
             _lastSentTicks = sent;
             if (sent < Volatile.Read(ref _windowStart) || sent >= Volatile.Read(ref _windowEnd)) return;

@@ -42,6 +42,7 @@ public static class CoStreamHost
         });
         builder.Services.AddHubGuard(config);
         builder.Services.AddRoomChat(config);
+        builder.Services.AddSingleton(RoomEventsOptions.From(config));
         configure?.Invoke(builder);
 
         var app = builder.Build();
