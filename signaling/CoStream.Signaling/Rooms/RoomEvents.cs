@@ -31,7 +31,7 @@ public sealed class RoomEvents(SfuServer sfu, IHubContext<RoomHub> hub, ILogger<
     /// <summary>Events handed to SignalR (one per event, however many members the group has).</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
 
-    /// <summary>Events that did not reach every member: a member's write was cancelled after SlowClientMs (and its connection closed).</summary>
+    /// <summary>Events that did not reach every member: a blocked member's write was cancelled after SlowClientMs.</summary>
     public long SlowSends => Interlocked.Read(ref _slowSends);
 
     public RoomEventLog Get(string room) => _logs.GetOrAdd(room, r =>
@@ -56,8 +56,9 @@ public sealed class RoomEvents(SfuServer sfu, IHubContext<RoomHub> hub, ILogger<
         // Each event is written to every member's connection in order when SendAsync is called (SignalR serialises it
         // once and queues it on each connection's write lock, first come first served), so the pump need not wait for
         // one event's delivery before handing over the next: it keeps up to MaxInFlight sends open and only waits
-        // when the window is full. A member whose connection stays blocked (it stopped reading) past SlowClientMs has
-        // its write cancelled, and SignalR aborts that connection, so one slow member never holds up the room.
+        // when the window is full. When a member's connection stays blocked (it stopped reading) past SlowClientMs, the
+        // writes queued for it are cancelled (dropped for that member alone, which sees a seq gap and re-joins; SignalR
+        // aborts the connection when the blocked flush itself is cancelled), so one slow member never holds up the room.
         var group = hub.Clients.Group(RoomHub.GroupOf(eventLog.Room));
         var inFlight = new Queue<(Task Send, RoomEvent Evt, long Started)>();
         var reader = eventLog.Outbound;
@@ -94,7 +95,7 @@ public sealed class RoomEvents(SfuServer sfu, IHubContext<RoomHub> hub, ILogger<
         }
         catch (Exception e)
         {
-            // A member's write cancelled after SlowClientMs (SignalR aborts that connection) or a failed send.
+            // A blocked member's queued write cancelled after SlowClientMs, or a failed send.
             Interlocked.Increment(ref _slowSends);
             counters?.Count("room.eventsNotDeliveredToAll");
             log.LogInformation("room {Room}: event {Seq} not delivered to every member after {Ms} ms: {Error}",
@@ -131,7 +132,7 @@ public sealed class RoomEvents(SfuServer sfu, IHubContext<RoomHub> hub, ILogger<
 
 /// <summary>
 /// Delivery settings of <see cref="RoomEvents"/>, configuration keys under <c>Rooms:Events:</c>: <c>SlowClientMs</c>
-/// [5000] — how long a member's connection may stay blocked on one event before it is closed; <c>MaxInFlight</c>
+/// [5000] — how long a member's connection may stay blocked before what is queued for it is dropped; <c>MaxInFlight</c>
 /// [4096] — events a room's pump may have handed to SignalR and not yet seen delivered to every member.
 /// </summary>
 public sealed record RoomEventsOptions

@@ -63,7 +63,7 @@ public sealed class GuardedHubProtocol(IHubProtocol inner, SignalingCounters cou
         {
             InvocationBindingFailureMessage f => new InvocationBindingFailureMessage(f.InvocationId, f.Target, Explain(f.Target, binder)),
             StreamBindingFailureMessage s => Counted(s, "badArguments"),
-            _ => message,
+            _ => message!,
         };
         return true;
     }
