@@ -36,7 +36,7 @@ internal sealed class HostProcess : IAsyncDisposable
         return Path.Combine(root, "signaling", "CoStream.Signaling", "bin", "Release", "net10.0", "CoStream.Signaling.dll");
     }
 
-    public static async Task<HostProcess> StartAsync(string hostDll, string secretBase64)
+    public static async Task<HostProcess> StartAsync(string hostDll, string secretBase64, IEnumerable<string>? extraArgs = null)
     {
         if (!File.Exists(hostDll))
         {
@@ -57,7 +57,7 @@ internal sealed class HostProcess : IAsyncDisposable
         {
             hostDll, $"--urls=http://127.0.0.1:{port}", "--Sfu:Port=0", $"--CoStream:TokenSecret={secretBase64}",
             $"--CoStream:TokenSecretFile={secretFile}", "--Logging:LogLevel:Default=Warning",
-        })
+        }.Concat(extraArgs ?? []))
         {
             info.ArgumentList.Add(arg);
         }

@@ -7,6 +7,9 @@ using CoStream.Signaling.Mixing;
 using CoStream.Mixer.Output;
 using CoStream.Signaling.Rooms;
 using CoStream.Signaling.Rooms.Stage;
+
+using CoStream.Signaling.Rooms.Chat;
+using CoStream.Signaling.Rooms.Guard;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.FileProviders;
 
@@ -47,6 +50,9 @@ public static class CoStreamHost
             o.MaximumReceiveMessageSize = 128 * 1024;
             o.EnableDetailedErrors = false;
         });
+        builder.Services.AddHubGuard(config);
+        builder.Services.AddRoomChat(config);
+        builder.Services.AddSingleton(RoomEventsOptions.From(config));
         configure?.Invoke(builder);
 
         var app = builder.Build();

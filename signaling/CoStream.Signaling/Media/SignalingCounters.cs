@@ -14,6 +14,9 @@ public sealed class SignalingCounters
     /// <summary>Any other named count (e.g. <c>stage.joinAttempts</c>).</summary>
     public void Count(string key) => Increment(key);
 
+    /// <summary>Adds to any counter (e.g. <c>chat.broadcast</c>, <c>hub.invoke.Join</c>); keys come from code, never from clients.</summary>
+    public void Count(string key, long by = 1) => _counts.AddOrUpdate(key, by, (_, v) => v + by);
+
     public long Get(string key) => _counts.GetValueOrDefault(key);
     public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(_counts);
 
