@@ -39,3 +39,13 @@ public sealed record FlvMetadata
 
     public bool HasAudio => AudioSpecificConfig is { Length: >= 2 };
 }
+
+/// <summary>
+/// A sink that can use video only from a keyframe on at times (an RTMP connection just made or re-made, a queue that
+/// had to drop): the mixer asks it after each frame and, when it says so, makes the next frame a keyframe.
+/// </summary>
+public interface IKeyframeRequester
+{
+    /// <summary>True once per request.</summary>
+    bool TakeKeyframeRequest();
+}

@@ -133,6 +133,8 @@ public sealed class RoomMixer : IAsyncDisposable
     public string? LastDecodeRefusal { get; private set; }
     public long FramesIgnored { get; private set; }
     public long ModeSwitches { get; private set; }
+    /// <summary>Keyframes made because a sink asked (an RTMP connection made or re-made).</summary>
+    public long KeyframesForSinks { get; private set; }
     public CpuDecision? CpuDecision => _cpu?.Current;
 
     /// <summary>The layout to compose. Participant ids are <see cref="SourceId"/>(room, participant).</summary>
@@ -280,6 +282,12 @@ public sealed class RoomMixer : IAsyncDisposable
                     while (ingest.AudioFrames.TryRead(out var audio)) using (audio) OnAudio(room, audio);
                 }
                 var now = _clock.NowMs;
+                foreach (var sink in _sinks)
+                {
+                    if (sink is not IKeyframeRequester requester || !requester.TakeKeyframeRequest()) continue;
+                    KeyframesForSinks++;
+                    if (_passthrough) RequestMasterKeyFrame(); else _forceKeyframe = true;
+                }
                 FlushHeld();
                 MixAudio(now);
                 var interval = Stopwatch.Frequency / _fps;

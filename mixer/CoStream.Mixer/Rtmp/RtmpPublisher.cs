@@ -23,7 +23,7 @@ public enum RtmpPublisherState
 /// exponential back-off and does the same again. Timestamps never go back, across reconnects too:
 /// headers resent after a reconnect carry the last sent timestamp, not 0.
 /// </summary>
-public sealed class RtmpPublisher : IFlvSink, IFlvTagConsumer, IAsyncDisposable
+public sealed class RtmpPublisher : IFlvSink, IFlvTagConsumer, IKeyframeRequester, IAsyncDisposable
 {
     private struct QueuedTag
     {
@@ -45,6 +45,10 @@ public sealed class RtmpPublisher : IFlvSink, IFlvTagConsumer, IAsyncDisposable
     private volatile RtmpPublisherState _state;
     private volatile bool _closeRequested;
     private bool _dropUntilKeyframe;
+    private int _keyframeWanted;
+
+    /// <summary>True once after a (re)connect or a drop that left video waiting for a keyframe: the mixer then forces one.</summary>
+    public bool TakeKeyframeRequest() => Interlocked.Exchange(ref _keyframeWanted, 0) == 1;
     private long _bytesSentPrior;
     private RtmpConnection? _connection;
     private uint _lastSentTimestamp;
@@ -111,7 +115,7 @@ public sealed class RtmpPublisher : IFlvSink, IFlvTagConsumer, IAsyncDisposable
 
             if (_queue.Count >= _options.QueueCapacity)
             {
-                if (kind == FlvTagKind.VideoInterframe) { TagsDroppedBehind++; _dropUntilKeyframe = true; return; }
+                if (kind == FlvTagKind.VideoInterframe) { TagsDroppedBehind++; _dropUntilKeyframe = true; Volatile.Write(ref _keyframeWanted, 1); return; }
                 DropQueuedInterframes();
                 if (_queue.Count >= _options.QueueCapacity)
                 {
@@ -163,6 +167,7 @@ public sealed class RtmpPublisher : IFlvSink, IFlvTagConsumer, IAsyncDisposable
                 published = true;
                 attempt = 0;
                 lock (_queueLock) _state = RtmpPublisherState.Publishing;
+                Volatile.Write(ref _keyframeWanted, 1); // a fresh connection starts on a keyframe: ask for one now, not at the next GOP
                 await SendHeadersAsync(connection, streamId, ct);
                 await PumpAsync(connection, streamId, ct);
                 if (_closeRequested) { await UnpublishAsync(connection, streamId); break; }

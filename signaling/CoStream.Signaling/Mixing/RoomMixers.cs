@@ -36,6 +36,7 @@ public sealed class RoomMixers : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Entry> _rooms = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Room, string Participant), ParticipantRole> _publisherRoles = new();
     private readonly Timer _idleTimer;
+    private readonly object _startLock = new();
 
     public RoomMixers(MixerSettings settings, SfuServer sfu, RoomEvents events, StageService stage, PkService pk, RoomPresence presence,
         PublishGate gate, ILogger<RoomMixers> log)
@@ -75,7 +76,10 @@ public sealed class RoomMixers : IAsyncDisposable
         if (!Settings.Enabled) return;
         try
         {
-            var entry = _rooms.GetOrAdd(room, Start);
+            // Two publishers going live together must not start two mixers (GetOrAdd may run its factory twice).
+            Entry entry;
+            lock (_startLock)
+                if (!_rooms.TryGetValue(room, out entry!)) _rooms[room] = entry = Start(room);
             entry.LastPublisherSeen = DateTime.UtcNow;
             UpdateLayout(room);
         }
@@ -163,7 +167,9 @@ public sealed class RoomMixers : IAsyncDisposable
                 var snapshot = await _sfu.GetRoomAsync(room);
                 if (snapshot is not null && snapshot.Transports.Any(t => t.Producers.Length > 0)) { entry.LastPublisherSeen = DateTime.UtcNow; continue; }
                 if (DateTime.UtcNow - entry.LastPublisherSeen < Settings.IdleStop) continue;
-                if (_rooms.TryRemove(room, out var removed)) await removed.DisposeAsync();
+                Entry? removed;
+                lock (_startLock) _rooms.TryRemove(room, out removed);
+                if (removed is not null) await removed.DisposeAsync();
                 foreach (var key in _publisherRoles.Keys.Where(k => k.Room == room)) _publisherRoles.TryRemove(key, out _);
                 _log.LogInformation("room {Room}: no publisher for {Idle}, mixer stopped", room, Settings.IdleStop);
             }

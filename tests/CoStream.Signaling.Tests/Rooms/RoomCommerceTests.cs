@@ -16,7 +16,8 @@ public sealed class RoomCommerceTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await CoStreamServer.StartAsync();
+        // These tests exercise the commerce rules, not the per-connection call limit (HubGuardTests do): the anchor lists a full shelf in a burst.
+        _server = await CoStreamServer.StartAsync("--Rooms:Guard:InvocationsPerSecond=1000", "--Rooms:Guard:InvocationBurst=1000");
         _driver = SignalRDriver.Start();
     }
 
