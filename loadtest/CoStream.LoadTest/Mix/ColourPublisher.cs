@@ -20,8 +20,9 @@ public sealed class ColourPublisher : IAsyncDisposable
     private readonly uint _videoBase = (uint)Random.Shared.NextInt64(0, uint.MaxValue);
     private readonly uint _audioBase = (uint)Random.Shared.NextInt64(0, uint.MaxValue);
 
-    private ColourPublisher(SimPeer peer, string name, (byte Y, byte U, byte V) colour, int width, int height, int fps, double toneHz)
+    private ColourPublisher(SimPeer peer, string name, (byte Y, byte U, byte V) colour, int width, int height, int fps, double toneHz, bool silentUntilSwitch = false)
     {
+        SilentUntilSwitch = silentUntilSwitch;
         _peer = peer;
         Name = name;
         Colour = colour;
@@ -43,11 +44,27 @@ public sealed class ColourPublisher : IAsyncDisposable
     /// <summary>While true every video payload is replaced by random bytes of the same size.</summary>
     public volatile bool CorruptVideo;
     public long FramesSent;
+
+    /// <summary>
+    /// Silent until <see cref="SwitchAt"/> is set: from that frame on (sender time) the video turns <see cref="SwitchColour"/>
+    /// and the audio becomes the tone, from the very same instant — the cue an A/V sync test looks for in the output.
+    /// </summary>
+    public bool SilentUntilSwitch { get; }
+    public (byte Y, byte U, byte V) SwitchColour { get; set; }
+    private long _switchFrame = -1;
+
+    /// <summary>Switches colour and tone together at the next video frame; returns that frame's sender time in ms.</summary>
+    public double SwitchNow()
+    {
+        var frame = Interlocked.Read(ref FramesSent) + 1;
+        Interlocked.Exchange(ref _switchFrame, frame);
+        return frame * 1000.0 / Fps;
+    }
     public string? Failure;
 
     /// <summary>Publishes straight into an in-process SFU (no signalling).</summary>
     public static async Task<ColourPublisher> StartAsync(SfuServer sfu, string room, string name, (byte Y, byte U, byte V) colour,
-        int width = 320, int height = 240, int fps = 20, double toneHz = 330)
+        int width = 320, int height = 240, int fps = 20, double toneHz = 330, bool silentUntilSwitch = false)
     {
         var peer = await SimPeer.PublishAsync(async (offer, ct) =>
         {
@@ -55,7 +72,7 @@ public sealed class ColourPublisher : IAsyncDisposable
             if (!result.Ok) throw new InvalidOperationException(result.Error);
             return result.Sdp!;
         }, Options);
-        return new ColourPublisher(peer, name, colour, width, height, fps, toneHz);
+        return new ColourPublisher(peer, name, colour, width, height, fps, toneHz, silentUntilSwitch);
     }
 
     /// <summary>Publishes over WHIP to a CoStream host with a room token (the publish gate applies).</summary>
@@ -93,6 +110,8 @@ public sealed class ColourPublisher : IAsyncDisposable
                 var pliCount = _peer.Stats.Snapshot().PlisReceived;
                 var force = i == 0 || pliCount != plis;
                 plis = pliCount;
+                var switchFrame = Interlocked.Read(ref _switchFrame);
+                if (switchFrame >= 0 && i == switchFrame) Colour = SwitchColour;
                 if (!VideoPaused)
                 {
                     encoded.Clear();
@@ -113,7 +132,13 @@ public sealed class ColourPublisher : IAsyncDisposable
                 }
                 for (; audioSent * 20 <= elapsedMs; audioSent++)
                 {
-                    for (var k = 0; k < pcm.Length; k++) pcm[k] = (short)(6000 * Math.Sin(2 * Math.PI * ToneHz * (audioSent * 960 + k) / 48000.0));
+                    // Sample n is at sender time n/48 ms; the tone starts exactly where the switch frame does.
+                    var toneFrom = !SilentUntilSwitch ? 0 : switchFrame < 0 ? long.MaxValue : (long)Math.Round(switchFrame * 48000.0 / Fps);
+                    for (var k = 0; k < pcm.Length; k++)
+                    {
+                        var n = audioSent * 960 + k;
+                        pcm[k] = n < toneFrom ? (short)0 : (short)(6000 * Math.Sin(2 * Math.PI * ToneHz * n / 48000.0));
+                    }
                     if (!opus.Encode(pcm, opusPacket, out var written).Ok) throw new InvalidOperationException("opus");
                     _peer.SendAudioPayload(opusPacket.AsSpan(0, written), unchecked(_audioBase + (uint)(audioSent * 960)), audioSent == 0);
                 }
