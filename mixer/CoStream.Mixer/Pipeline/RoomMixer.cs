@@ -91,7 +91,7 @@ public sealed class RoomMixer : IAsyncDisposable
         _latencyUs = new long[Math.Max(16, options.LatencySamples)];
         _layout = new LayoutDescription(LayoutKind.Solo, []);
         if (options.AdaptiveCpu)
-            _cpu = new CpuController(new CpuControllerOptions { Target = options.CpuTarget });
+            _cpu = new CpuController(new CpuControllerOptions { Target = options.CpuTarget, Band = Math.Min(0.10, options.CpuTarget / 2) });
         _ingests[room] = AttachIngest(room);
         _thread = new Thread(Run) { Name = "mixer-" + room, IsBackground = true };
     }

@@ -45,6 +45,7 @@ public sealed record RoomMixerOptions
         if (Width is < 64 or > 3840 || Height is < 64 or > 3840 || Width % 2 != 0 || Height % 2 != 0) return "output size must be even, 64..3840";
         if (Fps is < 1 or > 60) return "fps must be 1..60";
         if (GopSeconds is < 1 or > 10) return "GOP must be 1..10 s";
+        if (CpuTarget is <= 0 or > 64) return "CPU target must be above 0 (cores)";
         return null;
     }
 }
