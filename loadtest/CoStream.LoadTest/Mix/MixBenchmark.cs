@@ -48,7 +48,7 @@ public static class MixBenchmark
             {
                 var ours = await RunOursAsync(encoder, preset, fps, seconds, unitsA, unitsB);
                 var theirs = RunFfmpeg(encoder, preset, a, b, dir.FullName);
-                Console.WriteLine($"{encoder} {preset}: CoStream {ours.FramesPerCpuSecond:F1} frames/CPU-s ({ours.Frames} frames, {ours.OutputFps:F1} fps out, mixer thread {ours.CpuSeconds:F2} CPU-s; mix latency p50 {ours.P50Ms:F1} ms, p95 {ours.P95Ms:F1} ms, p99 {ours.P99Ms:F1} ms)");
+                Console.WriteLine($"{encoder} {preset}: CoStream {ours.FramesPerCpuSecond:F1} frames/CPU-s ({ours.Frames} frames, {ours.OutputFps:F1} fps out, {ours.CpuSeconds:F2} CPU-s counted, of which the mixer thread {ours.MixerThreadCpuSeconds:F2}; mix latency p50 {ours.P50Ms:F1} ms, p95 {ours.P95Ms:F1} ms, p99 {ours.P99Ms:F1} ms)");
                 Console.WriteLine($"{encoder} {preset}: ffmpeg CLI {theirs.FramesPerCpuSecond:F1} frames/CPU-s ({theirs.Frames} frames in {theirs.CpuSeconds:F2} CPU-s)");
                 Console.WriteLine($"{encoder} {preset}: ratio CoStream / ffmpeg = {ours.FramesPerCpuSecond / theirs.FramesPerCpuSecond:F2}x; real time on one core: {(ours.FramesPerCpuSecond >= fps ? "yes" : "no")} ({ours.FramesPerCpuSecond / fps:F2}x of {fps} fps)");
             }
@@ -60,7 +60,7 @@ public static class MixBenchmark
         }
     }
 
-    private sealed record Result(long Frames, double CpuSeconds, double OutputFps, double P50Ms, double P95Ms, double P99Ms)
+    private sealed record Result(long Frames, double CpuSeconds, double OutputFps, double P50Ms, double P95Ms, double P99Ms, double MixerThreadCpuSeconds = 0)
     {
         public double FramesPerCpuSecond => Frames / Math.Max(CpuSeconds, 1e-9);
     }
@@ -83,6 +83,8 @@ public static class MixBenchmark
             Encoder = encoder, Width = 1280, Height = 720, Fps = fps, Preset = preset, Passthrough = false,
             VideoBitrateBitsPerSecond = 2_500_000, GopSeconds = 2,
         };
+        var before = ThreadCpu.Snapshot();
+        var processName = before.TryGetValue(Environment.ProcessId, out var main) ? main.Name : "";
         var mixer = RoomMixer.TryStart(sfu, room, options, [sink], out var reason) ?? throw new InvalidOperationException(reason);
         mixer.SetLayout(new LayoutDescription(LayoutKind.Pk,
         [
@@ -93,21 +95,34 @@ public static class MixBenchmark
         await using var pb = await ReplayPublisher.StartAsync(sfu, room, "anchor-b", unitsB, fps);
         await Task.Delay(2000); // warm-up: connections, first keyframes
         var cpu0 = mixer.ThreadCpuTime ?? TimeSpan.Zero;
+        var threads0 = ThreadCpu.Snapshot();
         var frames0 = mixer.VideoFramesOut;
-        var latency0 = mixer.LatencySnapshot().Length;
         var sw = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
-        var cpu = (mixer.ThreadCpuTime ?? TimeSpan.Zero) - cpu0;
+        var threads1 = ThreadCpu.Snapshot();
+        var mixerThreadCpu = ((mixer.ThreadCpuTime ?? TimeSpan.Zero) - cpu0).TotalSeconds;
         var frames = mixer.VideoFramesOut - frames0;
         var elapsed = sw.Elapsed.TotalSeconds;
+        // Every thread's CPU over the window, and which of it is the mixer's (see ThreadCpu.Classify).
+        var beforeIds = before.Keys.ToHashSet();
+        var mixerTid = mixer.OsThreadId;
+        long counted = 0;
+        Console.WriteLine($"  CPU by thread over the {elapsed:F1} s window (ticks of 10 ms; + = counted as the mixer's):");
+        foreach (var (thread, ticks) in ThreadCpu.Delta(threads0, threads1))
+        {
+            var (role, isMixer) = ThreadCpu.Classify(thread, beforeIds, room, processName, mixerTid);
+            if (isMixer) counted += ticks;
+            if (ticks > 0 || isMixer) Console.WriteLine($"    {(isMixer ? '+' : ' ')} {thread.Tid,7} {thread.Name,-16} {ticks,5}  {role}");
+        }
+        var cpu = counted / 100.0;
         var latencies = mixer.LatencySnapshot();
         var window = latencies.Skip(Math.Max(0, latencies.Length - (int)Math.Min(frames, latencies.Length))).Order().ToArray();
         await mixer.DisposeAsync();
-        Console.WriteLine($"  mixer: {mixer.VideoFramesOut} frames out, {mixer.ClockPacedFrames} clock-paced, {mixer.AnchorFramesSkipped} anchor frames skipped, {mixer.DecodeRefusals} decode refusals ({mixer.LastDecodeRefusal}), {mixer.FramesIgnored} ignored; inputs sent {pa.FramesSent}/{pb.FramesSent}");
+        Console.WriteLine($"  mixer: {mixer.VideoFramesOut} frames out, {mixer.ClockPacedFrames} clock-paced, {mixer.AnchorFramesSkipped} anchor frames skipped, {mixer.FramesAwaitingKeyFrame} frames before a keyframe (not decoded), {mixer.DecodeRefusals} decode refusals ({mixer.LastDecodeRefusal}), {mixer.FramesIgnored} ignored; inputs sent {pa.FramesSent}/{pb.FramesSent}");
         foreach (var c in mixer.IngestCounters) Console.WriteLine("  ingest: " + c);
         if (mixer.Failure != null) throw new InvalidOperationException(mixer.Failure);
         double Pct(double p) => window.Length == 0 ? double.NaN : window[Math.Min(window.Length - 1, (int)(window.Length * p))] / 1000.0;
-        return new Result(frames, cpu.TotalSeconds, frames / elapsed, Pct(0.5), Pct(0.95), Pct(0.99));
+        return new Result(frames, cpu, frames / elapsed, Pct(0.5), Pct(0.95), Pct(0.99), mixerThreadCpu);
     }
 
     private static Result RunFfmpeg(string encoder, string preset, string a, string b, string dir)

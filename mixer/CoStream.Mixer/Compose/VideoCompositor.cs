@@ -41,7 +41,8 @@ public sealed class VideoCompositor : IDisposable
 
     /// <summary>
     /// Gives a participant's newest picture, received at <paramref name="nowMs"/> on the room clock. The
-    /// compositor keeps the reference until the next picture of that participant: do not reuse it.
+    /// compositor keeps the reference until the next picture of that participant: do not overwrite it before then (a
+    /// decoder recycling two pictures, <see cref="VideoDecoder.TryCreate"/>, writes the other one meanwhile).
     /// </summary>
     public void Submit(string participantId, I420Frame picture, long nowMs)
     {
