@@ -52,6 +52,9 @@ public sealed class RoomMixer : IAsyncDisposable
     private readonly List<I420Frame> _pictures = [];
     private readonly ProcessCpuMeter _cpuMeter = new();
     private readonly CpuController? _cpu;
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private readonly Action _wakeUp;
+    private const int WakeIntervalMs = 5;
 
     private volatile LayoutDescription _layout;
     private LayoutDescription? _appliedLayout;
@@ -75,6 +78,7 @@ public sealed class RoomMixer : IAsyncDisposable
         VideoCompositor compositor, VideoEncoder encoder, AacEncoder aac)
     {
         _sfu = sfu;
+        _wakeUp = () => _wake.Set();
         Room = room;
         Options = options;
         _sinks = sinks;
@@ -259,6 +263,7 @@ public sealed class RoomMixer : IAsyncDisposable
     private RoomIngest AttachIngest(string room)
     {
         var ingest = RoomIngest.Attach(_sfu, room);
+        ingest.FrameReady = _wakeUp;
         lock (_allCounters) _allCounters.Add(ingest.Counters);
         return ingest;
     }
@@ -323,7 +328,10 @@ public sealed class RoomMixer : IAsyncDisposable
                     ComposeAndWrite(mediaMs, Stopwatch.GetTimestamp(), recordLatency: false);
                 }
                 AdaptCpu();
-                Thread.Sleep(1);
+                // Sleep until an ingest has a frame (FrameReady) or at most WakeIntervalMs (audio mixing, clock pacing);
+                // a Set after the wait is not lost: the channels are read again first.
+                _wake.Wait(WakeIntervalMs);
+                _wake.Reset();
             }
         }
         catch (Exception e)
@@ -625,6 +633,7 @@ public sealed class RoomMixer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
+        _wake.Set();
         await Task.Run(() => _thread.Join(TimeSpan.FromSeconds(5)));
         foreach (var ingest in _ingests.Values) ingest.Dispose();
         _ingests.Clear();
