@@ -105,6 +105,22 @@ public class CompositorTests
     }
 
     [Fact]
+    public void Pk_RoomsOwnAnchorAndTheOtherRoomsPkAnchor_FillBothHalves()
+    {
+        // As RoomMixers lays out a PK: this room's anchor has role Anchor, the opponent's PkAnchor.
+        using var c = new VideoCompositor(new CompositorOptions { Width = 1280, Height = 720 });
+        c.SetLayout(new LayoutDescription(LayoutKind.Pk,
+            [P("own", ParticipantRole.Anchor, "room-1"), P("other", ParticipantRole.PkAnchor, "room-2")]));
+        c.Submit("own", I420Frame.Solid(1280, 720, Red.Y, Red.U, Red.V), 0);
+        c.Submit("other", I420Frame.Solid(1280, 720, Blue.Y, Blue.U, Blue.V), 0);
+        var canvas = c.Compose(0);
+        Assert.Equal(["own", "other"], c.Tiles.Select(t => t.ParticipantId));
+        AssertColour(Red, Mean(canvas, 0, 0, 640, 720), "left half");
+        AssertColour(Blue, Mean(canvas, 640, 0, 640, 720), "right half");
+        Assert.Equal(0, c.PlaceholderTilesDrawn);
+    }
+
+    [Fact]
     public void Pk_TwoAnchorsSideBySide_GuestInsetInItsAnchorsHalf()
     {
         using var c = new VideoCompositor(new CompositorOptions { Width = 1280, Height = 720 });
