@@ -10,8 +10,10 @@ namespace CoStream.LoadTest.Mix;
 /// <summary>
 /// The mixer benchmark: two 720p30 H.264 inputs (FFmpeg's testsrc2 patterns, made once by the ffmpeg CLI — test material,
 /// not the media path) published through the in-process SFU → <see cref="RoomMixer"/> PK layout → 1280x720 H.264 or H.265.
-/// Reports output frames per CPU-second of the mixer's thread (decode both + compose + encode), mix latency p50/p95, and the
-/// same composition by the ffmpeg command line (decode both, crop, hstack, same encoder/preset, one thread each) for the ratio.
+/// Reports output frames per CPU-second of every thread that works for the mixer (its thread: decode both + compose + encode
+/// calls; the codecs' native threads; its ingest; GC — see <see cref="ThreadCpu"/>, printed per thread), mix latency
+/// p50/p95/p99, and the same composition by the ffmpeg command line (decode both, crop, hstack, same encoder/preset, one
+/// thread each; its whole process, and its steady state without its start) for the ratio.
 /// </summary>
 public static class MixBenchmark
 {
