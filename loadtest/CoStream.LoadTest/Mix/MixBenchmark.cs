@@ -115,6 +115,8 @@ public static class MixBenchmark
         var frames0 = mixer.VideoFramesOut;
         var paced0 = mixer.ClockPacedFrames;
         var bytes0 = Interlocked.Read(ref sink.Bytes);
+        var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+        var gen2 = GC.CollectionCount(2);
         var sw = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         var threads1 = ThreadCpu.Snapshot();
@@ -123,6 +125,8 @@ public static class MixBenchmark
         var pacedInWindow = mixer.ClockPacedFrames - paced0;
         var elapsed = sw.Elapsed.TotalSeconds;
         var kbps = (Interlocked.Read(ref sink.Bytes) - bytes0) * 8 / elapsed / 1000;
+        var allocatedPerFrame = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / (double)Math.Max(1, frames);
+        var gen2InWindow = GC.CollectionCount(2) - gen2;
         // Every thread's CPU over the window, and which of it is the mixer's (see ThreadCpu.Classify).
         var beforeIds = before.Keys.ToHashSet();
         var mixerTid = mixer.OsThreadId;
@@ -140,6 +144,7 @@ public static class MixBenchmark
         await mixer.DisposeAsync();
         Console.WriteLine($"  mixer: {mixer.VideoFramesOut} frames out ({pacedInWindow} clock-paced in the window), {mixer.ClockPacedFrames} clock-paced, {mixer.AnchorFramesSkipped} anchor frames skipped, {mixer.FramesAwaitingKeyFrame} frames before a keyframe (not decoded), {mixer.DecodeRefusals} decode refusals ({mixer.LastDecodeRefusal}), {mixer.FramesIgnored} ignored; inputs sent {pa.FramesSent}/{pb.FramesSent}");
         Console.WriteLine($"  output over the window: {kbps:F0} kbit/s (video + audio; the ffmpeg CLI writes its own at the same 2500k target)");
+        Console.WriteLine($"  managed allocation over the window, whole process (SFU and publishers too): {allocatedPerFrame / 1024:F1} KiB per output frame, {gen2InWindow} gen-2 GCs");
         foreach (var c in mixer.IngestCounters) Console.WriteLine("  ingest: " + c);
         if (mixer.Failure != null) throw new InvalidOperationException(mixer.Failure);
         double Pct(double p) => window.Length == 0 ? double.NaN : window[Math.Min(window.Length - 1, (int)(window.Length * p))] / 1000.0;
