@@ -104,6 +104,25 @@ public class CompositorTests
         AssertColour(Red, Mean(c.Canvas, 0, 0, 360, 640), "top-left quarter");
     }
 
+    [Theory]
+    [InlineData(LayoutKind.Pk, 2, true)]          // two halves
+    [InlineData(LayoutKind.Pk, 1, false)]         // one half: the other is background
+    [InlineData(LayoutKind.Solo, 1, true)]        // the anchor, full size
+    [InlineData(LayoutKind.PictureInPicture, 2, true)] // anchor full size, a guest inset over it
+    [InlineData(LayoutKind.Tiles, 3, false)]      // a 2x2 grid with one cell empty
+    [InlineData(LayoutKind.Tiles, 4, true)]
+    public void Covers_TellsWhetherTheBackgroundShows(LayoutKind kind, int participants, bool covers)
+    {
+        var ps = new List<LayoutParticipant> { P("a", ParticipantRole.Anchor, "r1") };
+        for (var i = 1; i < participants; i++)
+            ps.Add(kind == LayoutKind.Pk ? P("o", ParticipantRole.PkAnchor, "r2") : P("g" + i, ParticipantRole.Guest));
+        var tiles = LayoutEngine.Compute(new LayoutDescription(kind, ps), 1280, 720);
+        Assert.Equal(covers, VideoCompositor.Covers(tiles, 1280, 720));
+    }
+
+    [Fact]
+    public void Covers_EmptyLayout_IsBackground() => Assert.False(VideoCompositor.Covers([], 1280, 720));
+
     [Fact]
     public void Pk_RoomsOwnAnchorAndTheOtherRoomsPkAnchor_FillBothHalves()
     {
