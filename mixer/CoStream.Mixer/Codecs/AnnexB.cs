@@ -27,6 +27,23 @@ public static class AnnexB
         return null;
     }
 
+    /// <summary>
+    /// True when the access unit carries a sequence parameter set (H.264 NAL type 7, H.265 type 33): a keyframe
+    /// without one cannot start a decoder that has not seen one before.
+    /// </summary>
+    public static bool ContainsSps(ReadOnlySpan<byte> data, bool hevc)
+    {
+        int i = StartCodeEnd(data, 0);
+        while (i >= 0 && i < data.Length)
+        {
+            var type = hevc ? (data[i] >> 1) & 0x3F : data[i] & 0x1F;
+            if (type == (hevc ? 33 : 7)) return true;
+            if (FindStartCode(data, i, out var next) < 0) return false;
+            i = next;
+        }
+        return false;
+    }
+
     private static int StartCodeEnd(ReadOnlySpan<byte> d, int at)
     {
         if (d.Length - at >= 3 && d[at] == 0 && d[at + 1] == 0 && d[at + 2] == 1) return at + 3;

@@ -17,6 +17,8 @@ public sealed class VideoDecoder : IDisposable
     private readonly AvFrameHandle _frame;
     private readonly AvPacketHandle _packet;
     private readonly SwsContextHandle _sws = new();
+    private readonly I420Frame?[] _ring;
+    private int _ringNext;
 
     public VideoCodec Codec { get; }
     public long AccessUnitsIn { get; private set; }
@@ -25,8 +27,9 @@ public sealed class VideoDecoder : IDisposable
     public long Refused { get; private set; }
     public string? LastRefusal { get; private set; }
 
-    private VideoDecoder(VideoCodec codec, AvCodecContextHandle context, AvFrameHandle frame, AvPacketHandle packet)
+    private VideoDecoder(VideoCodec codec, AvCodecContextHandle context, AvFrameHandle frame, AvPacketHandle packet, int recycledPictures)
     {
+        _ring = new I420Frame?[recycledPictures];
         Codec = codec;
         _context = context;
         _frame = frame;
@@ -36,12 +39,23 @@ public sealed class VideoDecoder : IDisposable
     /// <summary>Default bound on a picture's area: 4096×2304 (a hostile SPS may declare any size).</summary>
     public const long DefaultMaxPixels = 4096L * 2304;
 
+    /// <summary>Most pictures a decoder may recycle (<see cref="TryCreate"/>).</summary>
+    public const int MaxRecycledPictures = 8;
+
     /// <summary>
     /// Opens a decoder, or returns null with the reason. Pictures larger than <paramref name="maxPixels"/>
-    /// are refused by libavcodec before it allocates them ("max_pixels").
+    /// are refused by libavcodec before it allocates them ("max_pixels"). With <paramref name="recycledPictures"/> = 0
+    /// every decoded picture is a new <see cref="I420Frame"/> the caller owns; with n &gt; 0 the decoder writes into n
+    /// pictures in turn (allocation-free once warm), so a picture it returned stays as it is only until n more
+    /// pictures have come out — 2 is double buffering for a caller that keeps just the latest.
     /// </summary>
-    public static VideoDecoder? TryCreate(VideoCodec codec, out string? reason, long maxPixels = DefaultMaxPixels)
+    public static VideoDecoder? TryCreate(VideoCodec codec, out string? reason, long maxPixels = DefaultMaxPixels, int recycledPictures = 0)
     {
+        if (recycledPictures is < 0 or > MaxRecycledPictures)
+        {
+            reason = $"recycledPictures {recycledPictures} out of range 0..{MaxRecycledPictures}";
+            return null;
+        }
         if (maxPixels is < 16 * 16 or > (long)I420Frame.MaxDimension * I420Frame.MaxDimension)
         {
             reason = $"max_pixels {maxPixels} out of range";
@@ -71,7 +85,7 @@ public sealed class VideoDecoder : IDisposable
             context.Dispose(); frame.Dispose(); packet.Dispose();
             return null;
         }
-        return new VideoDecoder(codec, context, frame, packet);
+        return new VideoDecoder(codec, context, frame, packet, recycledPictures);
     }
 
     /// <summary>
@@ -144,7 +158,7 @@ public sealed class VideoDecoder : IDisposable
         var format = AvFrameLayout.GetInt(frame, AvFrameLayout.Format);
         if (width is < 1 or > I420Frame.MaxDimension || height is < 1 or > I420Frame.MaxDimension)
             return Refuse($"decoded picture has impossible size {width}x{height}");
-        var target = new I420Frame(width, height, AvFrameLayout.GetPts(frame));
+        var target = NextPicture(width, height, AvFrameLayout.GetPts(frame));
         if (format is AvConstants.PixFmtYuv420P or AvConstants.PixFmtYuvj420P)
         {
             FrameCopy.FromPlanes(AvFrameLayout.GetData(frame, 0), AvFrameLayout.GetLinesize(frame, 0),
@@ -168,6 +182,18 @@ public sealed class VideoDecoder : IDisposable
         }
         picture = target;
         return CodecResult.Success;
+    }
+
+    /// <summary>The picture to decode into: a new one, or the next of the ring (replaced when the size changed).</summary>
+    private I420Frame NextPicture(int width, int height, long pts)
+    {
+        if (_ring.Length == 0) return new I420Frame(width, height, pts);
+        var slot = _ringNext;
+        _ringNext = (_ringNext + 1) % _ring.Length;
+        if (_ring[slot] is not { } picture || picture.Width != width || picture.Height != height)
+            _ring[slot] = picture = new I420Frame(width, height);
+        picture.Pts = pts;
+        return picture;
     }
 
     private CodecResult Refuse(string reason, int code = 0)

@@ -35,8 +35,11 @@ public static class LayoutEngine
                 break;
             case LayoutKind.Pk:
             {
-                var pkAnchors = ps.Where(p => p.Role == ParticipantRole.PkAnchor).Take(2).ToList();
-                if (pkAnchors.Count == 0 && anchor != null) pkAnchors.Add(anchor);
+                // The room's own anchor on the left (role Anchor, as RoomMixers lays a PK out; or the first PkAnchor), the
+                // other room's anchor (PkAnchor) on the right.
+                var pkAnchors = new List<LayoutParticipant>(2);
+                if (anchor != null) pkAnchors.Add(anchor);
+                pkAnchors.AddRange(ps.Where(p => p.Role == ParticipantRole.PkAnchor && p != anchor).Take(2 - pkAnchors.Count));
                 var half = Even(width / 2);
                 for (int side = 0; side < pkAnchors.Count; side++)
                 {

@@ -18,6 +18,7 @@ public sealed class VideoCompositor : IDisposable
     private readonly TileScaler _scaler = new();
     private List<TileRect> _tiles = [];
     private LayoutDescription? _pending;
+    private bool _coversCanvas;
 
     public I420Frame Canvas { get; }
     public LayoutDescription? Layout { get; private set; }
@@ -41,7 +42,8 @@ public sealed class VideoCompositor : IDisposable
 
     /// <summary>
     /// Gives a participant's newest picture, received at <paramref name="nowMs"/> on the room clock. The
-    /// compositor keeps the reference until the next picture of that participant: do not reuse it.
+    /// compositor keeps the reference until the next picture of that participant: do not overwrite it before then (a
+    /// decoder recycling two pictures, <see cref="VideoDecoder.TryCreate"/>, writes the other one meanwhile).
     /// </summary>
     public void Submit(string participantId, I420Frame picture, long nowMs)
     {
@@ -60,9 +62,11 @@ public sealed class VideoCompositor : IDisposable
         {
             Layout = _pending;
             _tiles = LayoutEngine.Compute(_pending, _options.Width, _options.Height);
+            _coversCanvas = Covers(_tiles, _options.Width, _options.Height);
             _pending = null;
         }
-        if (!CoversCanvas()) Fill(0, 0, _options.Width, _options.Height, _options.Background);
+        // Every tile is drawn whole (picture or placeholder), so the background is needed only where no tile lies.
+        if (!_coversCanvas) Fill(0, 0, _options.Width, _options.Height, _options.Background);
         for (int i = 0; i < _tiles.Count; i++)
         {
             var t = _tiles[i];
@@ -79,8 +83,32 @@ public sealed class VideoCompositor : IDisposable
         return Canvas;
     }
 
-    private bool CoversCanvas() => _tiles.Count > 0 && _tiles[0] is { X: 0, Y: 0 } first
-        && first.Width == _options.Width && first.Height == _options.Height;
+    /// <summary>
+    /// Whether the tiles together cover the canvas (a PK's two halves, a grid without gaps, a full-size anchor): each cell
+    /// between consecutive tile edges, across and down, must lie in some tile. Once per layout, not per frame.
+    /// </summary>
+    internal static bool Covers(IReadOnlyList<TileRect> tiles, int width, int height)
+    {
+        if (tiles.Count == 0) return false;
+        var xs = new SortedSet<int> { 0, width };
+        var ys = new SortedSet<int> { 0, height };
+        foreach (var t in tiles)
+        {
+            xs.Add(Math.Clamp(t.X, 0, width)); xs.Add(Math.Clamp(t.X + t.Width, 0, width));
+            ys.Add(Math.Clamp(t.Y, 0, height)); ys.Add(Math.Clamp(t.Y + t.Height, 0, height));
+        }
+        int[] xe = [.. xs], ye = [.. ys];
+        for (var i = 0; i + 1 < xe.Length; i++)
+        for (var j = 0; j + 1 < ye.Length; j++)
+        {
+            int cx = xe[i], cy = ye[j];
+            var covered = false;
+            foreach (var t in tiles)
+                if (cx >= t.X && cx < t.X + t.Width && cy >= t.Y && cy < t.Y + t.Height) { covered = true; break; }
+            if (!covered) return false;
+        }
+        return true;
+    }
 
     private void DrawPlaceholder(in TileRect t)
     {

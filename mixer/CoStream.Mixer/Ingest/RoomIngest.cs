@@ -33,7 +33,8 @@ public sealed class RoomIngest : IDisposable
     private readonly SfuServer _sfu;
     private readonly RoomIngestOptions _options;
     private readonly ConcurrentQueue<TapEvent> _queue = new();
-    private readonly SemaphoreSlim _signal = new(0);
+    // No spinning before blocking: on a shared 2-core box SemaphoreSlim's spin (sched_yield) per wake cost more than the work.
+    private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
     private readonly Dictionary<string, TrackIngest> _tracks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ClockOffsetEstimator> _participantClocks = new(StringComparer.Ordinal);
     private readonly Channel<IngestedVideoFrame> _video;
@@ -72,6 +73,9 @@ public sealed class RoomIngest : IDisposable
     /// <summary>Every participant's Opus packets, in order per track. Dispose each frame read.</summary>
     public ChannelReader<IngestedAudioFrame> AudioFrames => _audio.Reader;
 
+    /// <summary>Called on the ingest thread after a frame was written to <see cref="VideoFrames"/> or <see cref="AudioFrames"/> (a reader's wake-up).</summary>
+    public Action? FrameReady { get; set; }
+
     /// <summary>Raised on the ingest thread when a track appears (true) or goes (false).</summary>
     public event Action<TapTrack, bool>? TrackChanged;
 
@@ -103,7 +107,7 @@ public sealed class RoomIngest : IDisposable
     {
         if (!counted) Interlocked.Increment(ref _queued);
         _queue.Enqueue(e);
-        if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0) _signal.Release();
+        if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0) _signal.Set();
     }
 
     private void Run()
@@ -130,6 +134,7 @@ public sealed class RoomIngest : IDisposable
             if (any) continue;
             Volatile.Write(ref _sleeping, 1);
             if (_queue.IsEmpty) _signal.Wait(5);
+            _signal.Reset(); // a Set after the wait timed out is not lost: the queue is read again next
             Volatile.Write(ref _sleeping, 0);
         }
     }
@@ -141,7 +146,7 @@ public sealed class RoomIngest : IDisposable
             case EventKind.Added:
                 if (_tracks.ContainsKey(e.Track.ProducerId)) return;
                 var track = new TrackIngest(e.Track, _options, Counters, ParticipantClock(e.Track.Participant), _clockEpochTicks,
-                    RequestKeyFrame, f => _video.Writer.TryWrite(f), f => _audio.Writer.TryWrite(f), PacketPool);
+                    RequestKeyFrame, f => { _video.Writer.TryWrite(f); FrameReady?.Invoke(); }, f => { _audio.Writer.TryWrite(f); FrameReady?.Invoke(); }, PacketPool);
                 _tracks[e.Track.ProducerId] = track;
                 if (!track.IsSupported) Counters.Drop(IngestDropReason.UnsupportedCodec);
                 TrackChanged?.Invoke(e.Track, true);
@@ -178,7 +183,7 @@ public sealed class RoomIngest : IDisposable
         if (_stopping) return;
         _tap.Dispose();
         _stopping = true;
-        _signal.Release();
+        _signal.Set();
         _thread.Join(2000);
         while (_queue.TryDequeue(out var e))
             if (e.Buffer is { } b) PacketPool.Return(b);

@@ -52,6 +52,9 @@ public sealed class RoomMixer : IAsyncDisposable
     private readonly List<I420Frame> _pictures = [];
     private readonly ProcessCpuMeter _cpuMeter = new();
     private readonly CpuController? _cpu;
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private readonly Action _wakeUp;
+    private const int WakeIntervalMs = 5;
 
     private volatile LayoutDescription _layout;
     private LayoutDescription? _appliedLayout;
@@ -75,6 +78,7 @@ public sealed class RoomMixer : IAsyncDisposable
         VideoCompositor compositor, VideoEncoder encoder, AacEncoder aac)
     {
         _sfu = sfu;
+        _wakeUp = () => _wake.Set();
         Room = room;
         Options = options;
         _sinks = sinks;
@@ -93,7 +97,26 @@ public sealed class RoomMixer : IAsyncDisposable
         if (options.AdaptiveCpu)
             _cpu = new CpuController(new CpuControllerOptions { Target = options.CpuTarget, Band = Math.Min(0.10, options.CpuTarget / 2) });
         _ingests[room] = AttachIngest(room);
-        _thread = new Thread(Run) { Name = "mixer-" + room, IsBackground = true };
+        _thread = new Thread(Run) { Name = ThreadName(room), IsBackground = true };
+    }
+
+    /// <summary>The name of a room's mixer thread; the encoder's native threads (libx265's frame encoder) carry it too.</summary>
+    public static string ThreadName(string room) => "mixer-" + room;
+
+    /// <summary>
+    /// Opens the encoder on a short-lived thread named <paramref name="threadName"/>: a native thread takes its creator's
+    /// name, so the threads libx265 starts in avcodec_open2 are named like the mixer's (per-room CPU in top -H, in the
+    /// benchmark) instead of like whichever pool thread started the room.
+    /// </summary>
+    private static VideoEncoder? OpenEncoderAs(string threadName, VideoEncoderOptions options, out string? reason)
+    {
+        VideoEncoder? encoder = null;
+        string? why = null;
+        var opener = new Thread(() => encoder = VideoEncoder.TryCreate(options, out why)) { Name = threadName, IsBackground = true };
+        opener.Start();
+        opener.Join();
+        reason = why;
+        return encoder;
     }
 
     /// <summary>Starts mixing <paramref name="room"/> into <paramref name="sinks"/>; null with a reason if the codecs cannot open.</summary>
@@ -101,7 +124,7 @@ public sealed class RoomMixer : IAsyncDisposable
     {
         reason = options.Validate();
         if (reason != null) return null;
-        var encoder = VideoEncoder.TryCreate(EncoderOptions(options, options.Width, options.Height, options.Fps, options.Preset), out reason);
+        var encoder = OpenEncoderAs(ThreadName(room), EncoderOptions(options, options.Width, options.Height, options.Fps, options.Preset), out reason);
         if (encoder == null) return null;
         var aac = AacEncoder.TryCreate(options.AudioBitrateBitsPerSecond, out reason);
         if (aac == null) { encoder.Dispose(); return null; }
@@ -132,6 +155,8 @@ public sealed class RoomMixer : IAsyncDisposable
     public long DecodeRefusals { get; private set; }
     public string? LastDecodeRefusal { get; private set; }
     public long FramesIgnored { get; private set; }
+    /// <summary>Video frames not fed to a decoder because it waits for a keyframe (start, after a refusal); one is requested meanwhile.</summary>
+    public long FramesAwaitingKeyFrame { get; private set; }
     public long ModeSwitches { get; private set; }
     /// <summary>Keyframes made because a sink asked (an RTMP connection made or re-made).</summary>
     public long KeyframesForSinks { get; private set; }
@@ -240,11 +265,15 @@ public sealed class RoomMixer : IAsyncDisposable
     private RoomIngest AttachIngest(string room)
     {
         var ingest = RoomIngest.Attach(_sfu, room);
+        ingest.FrameReady = _wakeUp;
         lock (_allCounters) _allCounters.Add(ingest.Counters);
         return ingest;
     }
 
     private volatile string? _threadStatPath;
+
+    /// <summary>The operating system's id of the mixer's thread (Linux), once it runs; null elsewhere.</summary>
+    public int? OsThreadId => _threadStatPath is { } path && int.TryParse(Path.GetFileName(Path.GetDirectoryName(path)), out var tid) ? tid : null;
 
     /// <summary>CPU time (user + system) the mixer's own thread has used, from /proc (Linux); null elsewhere.</summary>
     public TimeSpan? ThreadCpuTime
@@ -307,7 +336,10 @@ public sealed class RoomMixer : IAsyncDisposable
                     ComposeAndWrite(mediaMs, Stopwatch.GetTimestamp(), recordLatency: false);
                 }
                 AdaptCpu();
-                Thread.Sleep(1);
+                // Sleep until an ingest has a frame (FrameReady) or at most WakeIntervalMs (audio mixing, clock pacing);
+                // a Set after the wait is not lost: the channels are read again first.
+                _wake.Wait(WakeIntervalMs);
+                _wake.Reset();
             }
         }
         catch (Exception e)
@@ -401,14 +433,37 @@ public sealed class RoomMixer : IAsyncDisposable
         if (source.Decoder == null || source.Decoder.Codec != frame.Codec)
         {
             source.Decoder?.Dispose();
-            source.Decoder = VideoDecoder.TryCreate(frame.Codec, out _);
+            // Two recycled pictures: the compositor keeps the latest until the next one is submitted (double buffering).
+            source.Decoder = VideoDecoder.TryCreate(frame.Codec, out _, recycledPictures: 2);
+            source.AwaitingKeyFrame = true;
             if (source.Decoder == null) { DecodeRefusals++; return false; }
+        }
+        // A decoder starts at a keyframe (with its parameter sets, unless it has decoded before): frames before it, or
+        // after a refused one, cannot decode, so they are not fed.
+        if (source.AwaitingKeyFrame)
+        {
+            if (!frame.IsKeyFrame || (frame.Codec != VideoCodec.Vp8 && source.Decoder.FramesOut == 0
+                && !AnnexB.ContainsSps(frame.Data.Span, frame.Codec == VideoCodec.Hevc)))
+            {
+                FramesAwaitingKeyFrame++;
+                RequestKeyFrame(source, Stopwatch.GetTimestamp());
+                return false;
+            }
+            source.AwaitingKeyFrame = false;
         }
         _pictures.Clear();
         var result = source.Decoder.Decode(frame.Data.Span, frame.MediaTimeMs, _pictures);
         if (!result.Ok || _pictures.Count == 0)
         {
-            if (!result.Ok) { DecodeRefusals++; LastDecodeRefusal = source.Decoder.LastRefusal; }
+            if (!result.Ok)
+            {
+                DecodeRefusals++;
+                LastDecodeRefusal = source.Decoder.LastRefusal;
+                if (Environment.GetEnvironmentVariable("COSTREAM_TRACE_REFUSALS") != null)
+                    Console.Error.WriteLine($"refused {id} key={frame.IsKeyFrame} len={frame.Data.Length} in={source.Decoder.AccessUnitsIn} out={source.Decoder.FramesOut} t={_clock.NowMs}: {source.Decoder.LastRefusal}");
+                source.AwaitingKeyFrame = true;
+                RequestKeyFrame(source, Stopwatch.GetTimestamp());
+            }
             return false;
         }
         var picture = _pictures[^1];
@@ -586,9 +641,17 @@ public sealed class RoomMixer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        await Task.Run(() => _thread.Join(TimeSpan.FromSeconds(5)));
+        _wake.Set();
+        var stopped = await Task.Run(() => _thread.Join(TimeSpan.FromSeconds(10)));
         foreach (var ingest in _ingests.Values) ingest.Dispose();
         _ingests.Clear();
+        if (!stopped)
+        {
+            // The thread is still inside a codec call: freeing the codecs under it would crash the process (a double
+            // free was seen once in x265). Leak them instead, and say so.
+            _failure ??= "the mixer thread did not stop within 10 s; its codecs were not freed";
+            return;
+        }
         foreach (var s in _sources.Values) s.Dispose();
         _sources.Clear();
         _compositor.Dispose();
@@ -615,10 +678,24 @@ public sealed class RoomMixer : IAsyncDisposable
         public void Cancel() => _cancelled = true;
     }
 
+    /// <summary>Asks a source for a keyframe, at most every <see cref="KeyFrameRequestIntervalMs"/>.</summary>
+    private void RequestKeyFrame(Source source, long nowTicks)
+    {
+        if (source.LastKeyFrameRequestTicks != 0 && nowTicks - source.LastKeyFrameRequestTicks < KeyFrameRequestIntervalMs * Stopwatch.Frequency / 1000) return;
+        source.LastKeyFrameRequestTicks = nowTicks;
+        var slash = source.Id.IndexOf('/');
+        if (slash > 0) _ = _sfu.RequestKeyFrame(source.Id[..slash], source.Id[(slash + 1)..]);
+    }
+
+    private const int KeyFrameRequestIntervalMs = 500;
+
     private sealed class Source(string id) : IDisposable
     {
         public string Id { get; } = id;
         public VideoDecoder? Decoder;
+        /// <summary>True until the decoder has been fed a keyframe (again true after a refused access unit).</summary>
+        public bool AwaitingKeyFrame = true;
+        public long LastKeyFrameRequestTicks;
         public OpusDecoder? Opus;
         public int Width, Height;
 

@@ -104,6 +104,41 @@ public class CompositorTests
         AssertColour(Red, Mean(c.Canvas, 0, 0, 360, 640), "top-left quarter");
     }
 
+    [Theory]
+    [InlineData(LayoutKind.Pk, 2, true)]          // two halves
+    [InlineData(LayoutKind.Pk, 1, false)]         // one half: the other is background
+    [InlineData(LayoutKind.Solo, 1, true)]        // the anchor, full size
+    [InlineData(LayoutKind.PictureInPicture, 2, true)] // anchor full size, a guest inset over it
+    [InlineData(LayoutKind.Tiles, 3, false)]      // a 2x2 grid with one cell empty
+    [InlineData(LayoutKind.Tiles, 4, true)]
+    public void Covers_TellsWhetherTheBackgroundShows(LayoutKind kind, int participants, bool covers)
+    {
+        var ps = new List<LayoutParticipant> { P("a", ParticipantRole.Anchor, "r1") };
+        for (var i = 1; i < participants; i++)
+            ps.Add(kind == LayoutKind.Pk ? P("o", ParticipantRole.PkAnchor, "r2") : P("g" + i, ParticipantRole.Guest));
+        var tiles = LayoutEngine.Compute(new LayoutDescription(kind, ps), 1280, 720);
+        Assert.Equal(covers, VideoCompositor.Covers(tiles, 1280, 720));
+    }
+
+    [Fact]
+    public void Covers_EmptyLayout_IsBackground() => Assert.False(VideoCompositor.Covers([], 1280, 720));
+
+    [Fact]
+    public void Pk_RoomsOwnAnchorAndTheOtherRoomsPkAnchor_FillBothHalves()
+    {
+        // As RoomMixers lays out a PK: this room's anchor has role Anchor, the opponent's PkAnchor.
+        using var c = new VideoCompositor(new CompositorOptions { Width = 1280, Height = 720 });
+        c.SetLayout(new LayoutDescription(LayoutKind.Pk,
+            [P("own", ParticipantRole.Anchor, "room-1"), P("other", ParticipantRole.PkAnchor, "room-2")]));
+        c.Submit("own", I420Frame.Solid(1280, 720, Red.Y, Red.U, Red.V), 0);
+        c.Submit("other", I420Frame.Solid(1280, 720, Blue.Y, Blue.U, Blue.V), 0);
+        var canvas = c.Compose(0);
+        Assert.Equal(["own", "other"], c.Tiles.Select(t => t.ParticipantId));
+        AssertColour(Red, Mean(canvas, 0, 0, 640, 720), "left half");
+        AssertColour(Blue, Mean(canvas, 640, 0, 640, 720), "right half");
+        Assert.Equal(0, c.PlaceholderTilesDrawn);
+    }
+
     [Fact]
     public void Pk_TwoAnchorsSideBySide_GuestInsetInItsAnchorsHalf()
     {
