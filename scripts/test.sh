@@ -13,10 +13,10 @@ for proj in "$ROOT"/tests/*/*.csproj; do
   # Inside a namespace with only loopback: browsers and servers cannot reach any other address.
   "$ROOT/scripts/netns-run.sh" dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" > "$log" 2>&1
   rc=$?
-  grep -E '^\s*(Failed|Skipped) [A-Za-z]|Total tests|Passed!|Failed!' "$log" || true
+  grep -E '^\s*(Failed|Skipped) CoStream\.|Total tests|Passed!|Failed!' "$log" || true
   p=$(grep -Eo 'Passed: +[0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
   f=$(grep -Eo 'Failed: +[0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-  if [ "${f:-0}" -gt 0 ]; then grep -E -A20 '^\s*Failed [A-Za-z]' "$log" | head -200; fi
+  if [ "${f:-0}" -gt 0 ]; then grep -E -A20 '^\s*Failed CoStream\.' "$log" | head -200; fi
   if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; echo "$name: test run failed (exit $rc)"; tail -30 "$log"; fi
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
