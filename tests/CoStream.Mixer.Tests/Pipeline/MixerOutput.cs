@@ -74,6 +74,25 @@ internal sealed class MixerOutput
     }
 }
 
+/// <summary>Waiting and colour matching shared by the mixer's end-to-end tests.</summary>
+internal static class MixerTestKit
+{
+    /// <summary>Polls <paramref name="condition"/> every 50 ms; throws <see cref="TimeoutException"/> naming <paramref name="what"/>.</summary>
+    public static async Task WaitUntil(Func<bool> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Whether a region's mean YUV is within <paramref name="tolerance"/> of a colour on every plane.</summary>
+    public static bool Near((double Y, double U, double V) got, (byte Y, byte U, byte V) want, double tolerance = 12) =>
+        Math.Abs(got.Y - want.Y) < tolerance && Math.Abs(got.U - want.U) < tolerance && Math.Abs(got.V - want.V) < tolerance;
+}
+
 internal static class Pipeline
 {
     public const string RoomMixerName = CoStream.Mixer.Pipeline.RoomMixer.EventTagName;

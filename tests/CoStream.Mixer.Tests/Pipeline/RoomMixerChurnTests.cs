@@ -6,6 +6,7 @@ using CoStream.Mixer.Tests.Ingest;
 using CoStream.LoadTest.Mix;
 using CoStream.Sfu;
 using Xunit.Abstractions;
+using static CoStream.Mixer.Tests.Pipeline.MixerTestKit;
 using Role = CoStream.Mixer.Compose.ParticipantRole;
 
 namespace CoStream.Mixer.Tests.Pipeline;
@@ -144,18 +145,5 @@ public sealed class RoomMixerChurnTests(ITestOutputHelper output)
         var anchorTile = tiles[0];
         Assert.All(result.Pictures.Where(p => p.Timestamp > marks[0].Ms && p.Timestamp < marks[^1].Ms),
             p => Assert.True(Near(MixerOutput.MeanOf(p.Frame, anchorTile.X, anchorTile.Y, anchorTile.Width, anchorTile.Height), Colours.Palette[0]), $"anchor tile wrong at {p.Timestamp}"));
-    }
-
-    private static bool Near((double Y, double U, double V) got, (byte Y, byte U, byte V) want, double tolerance = 12) =>
-        Math.Abs(got.Y - want.Y) < tolerance && Math.Abs(got.U - want.U) < tolerance && Math.Abs(got.V - want.V) < tolerance;
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(50);
-        }
     }
 }

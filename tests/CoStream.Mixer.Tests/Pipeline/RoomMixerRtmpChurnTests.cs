@@ -8,6 +8,7 @@ using CoStream.Mixer.Tests.Ingest;
 using CoStream.Mixer.Tests.Rtmp;
 using CoStream.Sfu;
 using Xunit.Abstractions;
+using static CoStream.Mixer.Tests.Pipeline.MixerTestKit;
 using Role = CoStream.Mixer.Compose.ParticipantRole;
 
 namespace CoStream.Mixer.Tests.Pipeline;
@@ -84,15 +85,5 @@ public sealed class RoomMixerRtmpChurnTests(ITestOutputHelper output)
         output.WriteLine($"controller: from level {start.Level} ({start.Fps} fps) to level {decision.Level}, {decision.Fps} fps, {decision.Preset}, {decision.Height}p — {decision.Reason}");
         Assert.True(decision.Fps < start.Fps && decision.Preset == start.Preset, "frame rate first");
         Assert.Null(mixer.Failure);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(50);
-        }
     }
 }
