@@ -23,6 +23,8 @@ public static class MixBenchmark
         var encoders = new List<string> { "libx264", "libx265" };
         var preset = "ultrafast";
         var fps = 30;
+        var x264Modes = new List<X264Mode> { X264Mode.DirectWithHints };
+        var rounds = 1;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -31,7 +33,19 @@ public static class MixBenchmark
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--encoder": encoders = Next().Split(',').ToList(); break;
                 case "--preset": preset = Next(); break;
+                case "--rounds": rounds = Math.Clamp(int.Parse(Next(), CultureInfo.InvariantCulture), 1, 10); break;
                 case "--fps": fps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--x264": x264Modes = Next() switch
+                {
+                    "all" => [X264Mode.Libavcodec, X264Mode.Direct, X264Mode.DirectWithHints],
+                    var list => list.Split(',').Select(m => m switch
+                    {
+                        "hints" => X264Mode.DirectWithHints,
+                        "direct" => X264Mode.Direct,
+                        "libavcodec" => X264Mode.Libavcodec,
+                        _ => throw new ArgumentException("--x264 takes hints, direct, libavcodec (comma-separated) or all"),
+                    }).ToList(),
+                }; break;
                 default: throw new ArgumentException("unknown option " + args[i]);
             }
         }
@@ -48,16 +62,37 @@ public static class MixBenchmark
             var unitsB = ReplayPublisher.SplitAccessUnits(File.ReadAllBytes(b));
             foreach (var encoder in encoders)
             {
-                var ours = await RunOursAsync(encoder, preset, fps, seconds, unitsA, unitsB);
-                var theirs = RunFfmpeg(encoder, preset, a, b, dir.FullName);
-                // ffmpeg's figure includes its start (probing, opening codecs), which ours (a window in steady state) does
-                // not: a one-frame run measures that start, and the difference is ffmpeg's steady-state cost per frame.
-                var start = RunFfmpeg(encoder, preset, a, b, dir.FullName, frames: 1);
-                var steady = new Result(theirs.Frames - start.Frames, Math.Max(0.01, theirs.CpuSeconds - start.CpuSeconds), 0, 0, 0, 0);
-                Console.WriteLine($"{encoder} {preset}: CoStream {ours.FramesPerCpuSecond:F1} frames/CPU-s ({ours.Frames} frames, {ours.OutputFps:F1} fps out, {ours.CpuSeconds:F2} CPU-s counted, of which the mixer thread {ours.MixerThreadCpuSeconds:F2}; mix latency p50 {ours.P50Ms:F1} ms, p95 {ours.P95Ms:F1} ms, p99 {ours.P99Ms:F1} ms)");
-                Console.WriteLine($"{encoder} {preset}: ffmpeg CLI {theirs.FramesPerCpuSecond:F1} frames/CPU-s ({theirs.Frames} frames in {theirs.CpuSeconds:F2} CPU-s)");
-                Console.WriteLine($"{encoder} {preset}: ffmpeg CLI steady state {steady.FramesPerCpuSecond:F1} frames/CPU-s (its start, a 1-frame run: {start.CpuSeconds:F2} CPU-s)");
-                Console.WriteLine($"{encoder} {preset}: ratio CoStream / ffmpeg = {ours.FramesPerCpuSecond / theirs.FramesPerCpuSecond:F2}x (whole run), {ours.FramesPerCpuSecond / steady.FramesPerCpuSecond:F2}x (steady state); real time on one core: {(ours.FramesPerCpuSecond >= fps ? "yes" : "no")} ({ours.FramesPerCpuSecond / fps:F2}x of {fps} fps)");
+                // libx265 has one way; libx264 is run in each asked mode (libavcodec's wrapper, direct, direct + hints).
+                // Rounds interleave our runs with the CLI's so that a slower minute of this shared machine hits both.
+                var modes = encoder == "libx264" ? x264Modes : [X264Mode.Libavcodec];
+                var ratios = modes.ToDictionary(m => m, _ => new List<(double Ours, double Whole, double Steady)>());
+                for (var round = 1; round <= rounds; round++)
+                {
+                    var results = new List<(X264Mode Mode, Result Ours)>();
+                    foreach (var mode in modes) results.Add((mode, await RunOursAsync(encoder, preset, fps, seconds, unitsA, unitsB, mode)));
+                    var theirs = RunFfmpeg(encoder, preset, a, b, dir.FullName);
+                    // ffmpeg's figure includes its start (probing, opening codecs), which ours (a window in steady state) does
+                    // not: a one-frame run measures that start, and the difference is ffmpeg's steady-state cost per frame.
+                    var start = RunFfmpeg(encoder, preset, a, b, dir.FullName, frames: 1);
+                    var steady = new Result(theirs.Frames - start.Frames, Math.Max(0.01, theirs.CpuSeconds - start.CpuSeconds), 0, 0, 0, 0);
+                    var tag = rounds > 1 ? $" (round {round}/{rounds})" : "";
+                    foreach (var (mode, ours) in results)
+                    {
+                        var label = encoder == "libx264" ? $"{encoder} {preset} [{mode}]" : $"{encoder} {preset}";
+                        Console.WriteLine($"{label}{tag}: CoStream {ours.FramesPerCpuSecond:F1} frames/CPU-s ({ours.Frames} frames, {ours.OutputFps:F1} fps out, {ours.CpuSeconds:F2} CPU-s counted, of which the mixer thread {ours.MixerThreadCpuSeconds:F2}; mix latency p50 {ours.P50Ms:F1} ms, p95 {ours.P95Ms:F1} ms, p99 {ours.P99Ms:F1} ms)");
+                        Console.WriteLine($"{label}{tag}: ratio CoStream / ffmpeg = {ours.FramesPerCpuSecond / theirs.FramesPerCpuSecond:F2}x (whole run), {ours.FramesPerCpuSecond / steady.FramesPerCpuSecond:F2}x (steady state); real time on one core: {(ours.FramesPerCpuSecond >= fps ? "yes" : "no")} ({ours.FramesPerCpuSecond / fps:F2}x of {fps} fps)");
+                        ratios[mode].Add((ours.FramesPerCpuSecond, ours.FramesPerCpuSecond / theirs.FramesPerCpuSecond, ours.FramesPerCpuSecond / steady.FramesPerCpuSecond));
+                    }
+                    Console.WriteLine($"{encoder} {preset}{tag}: ffmpeg CLI {theirs.FramesPerCpuSecond:F1} frames/CPU-s ({theirs.Frames} frames in {theirs.CpuSeconds:F2} CPU-s)");
+                    Console.WriteLine($"{encoder} {preset}{tag}: ffmpeg CLI steady state {steady.FramesPerCpuSecond:F1} frames/CPU-s (its start, a 1-frame run: {start.CpuSeconds:F2} CPU-s)");
+                }
+                if (rounds > 1)
+                    foreach (var (mode, list) in ratios)
+                    {
+                        static string Range(IEnumerable<double> xs, string f) { var o = xs.Order().ToArray(); return $"median {o[o.Length / 2].ToString(f, CultureInfo.InvariantCulture)} ({o[0].ToString(f, CultureInfo.InvariantCulture)}–{o[^1].ToString(f, CultureInfo.InvariantCulture)})"; }
+                        var label = encoder == "libx264" ? $"{encoder} {preset} [{mode}]" : $"{encoder} {preset}";
+                        Console.WriteLine($"{label} over {rounds} rounds: CoStream frames/CPU-s {Range(list.Select(r => r.Ours), "F1")}; ratio to the CLI whole run {Range(list.Select(r => r.Whole), "F2")}, steady state {Range(list.Select(r => r.Steady), "F2")}");
+                    }
             }
             return 0;
         }
@@ -80,7 +115,7 @@ public static class MixBenchmark
         if (code != 0) throw new InvalidOperationException("ffmpeg could not make the input: " + err);
     }
 
-    private static async Task<Result> RunOursAsync(string encoder, string preset, int fps, double seconds, List<byte[]> unitsA, List<byte[]> unitsB)
+    private static async Task<Result> RunOursAsync(string encoder, string preset, int fps, double seconds, List<byte[]> unitsA, List<byte[]> unitsB, X264Mode mode)
     {
         await using var sfu = SfuServer.Start(new SfuOptions());
         const string room = "mixbench";
@@ -88,7 +123,7 @@ public static class MixBenchmark
         var options = new RoomMixerOptions
         {
             Encoder = encoder, Width = 1280, Height = 720, Fps = fps, Preset = preset, Passthrough = false,
-            VideoBitrateBitsPerSecond = 2_500_000, GopSeconds = 2,
+            VideoBitrateBitsPerSecond = 2_500_000, GopSeconds = 2, X264Mode = mode,
         };
         var before = ThreadCpu.Snapshot();
         var processName = before.TryGetValue(Environment.ProcessId, out var main) ? main.Name : "";
@@ -113,6 +148,7 @@ public static class MixBenchmark
         var cpu0 = mixer.ThreadCpuTime ?? TimeSpan.Zero;
         var threads0 = ThreadCpu.Snapshot();
         var frames0 = mixer.VideoFramesOut;
+        var (hinted0, encoded0) = (mixer.MacroblocksHinted, mixer.MacroblocksEncoded);
         var paced0 = mixer.ClockPacedFrames;
         var bytes0 = Interlocked.Read(ref sink.Bytes);
         var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
@@ -122,6 +158,7 @@ public static class MixBenchmark
         var threads1 = ThreadCpu.Snapshot();
         var mixerThreadCpu = ((mixer.ThreadCpuTime ?? TimeSpan.Zero) - cpu0).TotalSeconds;
         var frames = mixer.VideoFramesOut - frames0;
+        var (hinted, encodedMbs) = (mixer.MacroblocksHinted - hinted0, mixer.MacroblocksEncoded - encoded0);
         var pacedInWindow = mixer.ClockPacedFrames - paced0;
         var elapsed = sw.Elapsed.TotalSeconds;
         var kbps = (Interlocked.Read(ref sink.Bytes) - bytes0) * 8 / elapsed / 1000;
@@ -146,6 +183,7 @@ public static class MixBenchmark
         Console.WriteLine($"  output over the window: {kbps:F0} kbit/s (video + audio; the ffmpeg CLI writes its own at the same 2500k target)");
         Console.WriteLine($"  managed allocation over the window, whole process (SFU and publishers too): {allocatedPerFrame / 1024:F1} KiB per output frame, {gen2InWindow} gen-2 GCs");
         foreach (var c in mixer.IngestCounters) Console.WriteLine("  ingest: " + c);
+        Console.WriteLine($"  encoder: {mixer.EncoderBackend}; macroblocks hinted unchanged over the window: {hinted} of {encodedMbs} ({100.0 * hinted / Math.Max(1, encodedMbs):F1} %)");
         if (mixer.Failure != null) throw new InvalidOperationException(mixer.Failure);
         double Pct(double p) => window.Length == 0 ? double.NaN : window[Math.Min(window.Length - 1, (int)(window.Length * p))] / 1000.0;
         return new Result(frames, cpu, frames / elapsed, Pct(0.5), Pct(0.95), Pct(0.99), mixerThreadCpu);

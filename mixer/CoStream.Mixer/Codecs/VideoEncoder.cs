@@ -5,25 +5,42 @@ namespace CoStream.Mixer.Codecs;
 /// <summary>
 /// An in-process H.264 (libx264) / H.265 (libx265) encoder over FFmpeg 5.1's libavcodec: I420 frames in,
 /// Annex-B access units out. Every codec-context setting goes through av_opt_set*, never a struct offset.
-/// Not thread-safe; one encoder per output stream.
+/// libx264 is by default opened directly instead (<see cref="X264Session"/>: the same parameters, plus macroblock
+/// hints that FFmpeg 5.1's wrapper cannot pass); <see cref="VideoEncoderOptions.DirectX264"/> = false, or a libx264
+/// whose layout does not check out, uses libavcodec's wrapper. Not thread-safe; one encoder per output stream.
 /// </summary>
 public sealed class VideoEncoder : IDisposable
 {
-    private readonly AvCodecContextHandle _context;
-    private readonly AvFrameHandle _frame;
-    private readonly AvPacketHandle _packet;
+    private readonly AvCodecContextHandle? _context;
+    private readonly AvFrameHandle? _frame;
+    private readonly AvPacketHandle? _packet;
+    private readonly X264Session? _x264;
     private bool _flushed;
+    private bool _disposed;
 
     public VideoEncoderOptions Options { get; }
     public long FramesIn { get; private set; }
     public long FramesRefused { get; private set; }
+    /// <summary>"libx264 direct" or "libavcodec", and why not direct when it was asked for.</summary>
+    public string Backend { get; }
+    /// <summary>Macroblocks hinted unchanged to x264, and macroblocks encoded (direct libx264 only; else 0).</summary>
+    public long MacroblocksHinted => _x264?.MacroblocksHinted ?? 0;
+    public long MacroblocksEncoded => _x264?.MacroblocksEncoded ?? 0;
 
-    private VideoEncoder(VideoEncoderOptions options, AvCodecContextHandle context, AvFrameHandle frame, AvPacketHandle packet)
+    private VideoEncoder(VideoEncoderOptions options, AvCodecContextHandle context, AvFrameHandle frame, AvPacketHandle packet, string backend)
     {
         Options = options;
         _context = context;
         _frame = frame;
         _packet = packet;
+        Backend = backend;
+    }
+
+    private VideoEncoder(VideoEncoderOptions options, X264Session x264)
+    {
+        Options = options;
+        _x264 = x264;
+        Backend = options.SkipUnchangedMacroblocks ? "libx264 direct, unchanged macroblocks hinted" : "libx264 direct";
     }
 
     /// <summary>Opens an encoder, or returns null with the reason (bad options, library or encoder missing).</summary>
@@ -31,6 +48,18 @@ public sealed class VideoEncoder : IDisposable
     {
         reason = options.Validate();
         if (reason != null) return null;
+        string? notDirect = null;
+        if (options.Encoder == "libx264" && options.DirectX264)
+        {
+            var session = X264Session.TryOpen(options, out notDirect);
+            if (session != null) return new VideoEncoder(options, session);
+            if (X264Session.IsAvailable(out _))
+            {
+                // The library is usable and refused these parameters: libavcodec would refuse them too, and say why less well.
+                reason = notDirect;
+                return null;
+            }
+        }
         if (!NativeLibraries.TryLoad(NativeLibraries.AvCodec, out reason)) return null;
         FFmpeg.Quiet();
         var codec = FFmpeg.avcodec_find_encoder_by_name(options.Encoder);
@@ -51,7 +80,7 @@ public sealed class VideoEncoder : IDisposable
             context.Dispose(); frame.Dispose(); packet.Dispose();
             return null;
         }
-        return new VideoEncoder(options, context, frame, packet);
+        return new VideoEncoder(options, context, frame, packet, notDirect == null ? "libavcodec" : $"libavcodec (libx264 direct unavailable: {notDirect})");
     }
 
     private static string? Configure(IntPtr ctx, IntPtr codec, VideoEncoderOptions o)
@@ -111,19 +140,26 @@ public sealed class VideoEncoder : IDisposable
     /// </summary>
     public CodecResult Encode(I420Frame frame, bool forceKeyframe, List<EncodedVideoFrame> output)
     {
-        ObjectDisposedException.ThrowIf(_context.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_flushed) return Refuse("encoder already flushed");
         if (frame.Width != Options.Width || frame.Height != Options.Height)
             return Refuse($"frame is {frame.Width}x{frame.Height}, encoder is {Options.Width}x{Options.Height}");
+        if (_x264 != null)
+        {
+            var result = _x264.Encode(frame, forceKeyframe, output);
+            if (!result.Ok) FramesRefused++;
+            else FramesIn++;
+            return result;
+        }
 
-        var av = _frame.DangerousGetHandle();
+        var av = _frame!.DangerousGetHandle();
         var rc = FFmpeg.av_frame_make_writable(av);
         if (rc < 0) return Refuse($"av_frame_make_writable: {FFmpeg.ErrorText(rc)}", rc);
         FrameCopy.ToAvFrame(frame, av);
         AvFrameLayout.SetPts(av, frame.Pts);
         AvFrameLayout.SetInt(av, AvFrameLayout.PictType, forceKeyframe ? AvConstants.PictureTypeI : AvConstants.PictureTypeNone);
 
-        rc = FFmpeg.avcodec_send_frame(_context.DangerousGetHandle(), av);
+        rc = FFmpeg.avcodec_send_frame(_context!.DangerousGetHandle(), av);
         if (rc < 0) return Refuse($"avcodec_send_frame: {FFmpeg.ErrorText(rc)}", rc);
         FramesIn++;
         return Drain(output);
@@ -132,17 +168,18 @@ public sealed class VideoEncoder : IDisposable
     /// <summary>Signals end of stream and appends whatever the encoder still held.</summary>
     public CodecResult Flush(List<EncodedVideoFrame> output)
     {
-        ObjectDisposedException.ThrowIf(_context.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_flushed) return CodecResult.Success;
         _flushed = true;
-        var rc = FFmpeg.avcodec_send_frame(_context.DangerousGetHandle(), IntPtr.Zero);
+        if (_x264 != null) return _x264.Flush(output);
+        var rc = FFmpeg.avcodec_send_frame(_context!.DangerousGetHandle(), IntPtr.Zero);
         return rc < 0 ? Refuse($"avcodec_send_frame(flush): {FFmpeg.ErrorText(rc)}", rc) : Drain(output);
     }
 
     private unsafe CodecResult Drain(List<EncodedVideoFrame> output)
     {
-        var ctx = _context.DangerousGetHandle();
-        var pkt = _packet.DangerousGetHandle();
+        var ctx = _context!.DangerousGetHandle();
+        var pkt = _packet!.DangerousGetHandle();
         while (true)
         {
             var rc = FFmpeg.avcodec_receive_packet(ctx, pkt);
@@ -166,8 +203,10 @@ public sealed class VideoEncoder : IDisposable
 
     public void Dispose()
     {
-        _packet.Dispose();
-        _frame.Dispose();
-        _context.Dispose();
+        _disposed = true;
+        _x264?.Dispose();
+        _packet?.Dispose();
+        _frame?.Dispose();
+        _context?.Dispose();
     }
 }

@@ -22,6 +22,18 @@ public sealed record VideoEncoderOptions
     /// <summary>Encoder threads; 1 keeps latency lowest and CPU accounting exact.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>
+    /// Open libx264 through its own API (<see cref="X264Session"/>) rather than libavcodec's wrapper: the same
+    /// parameters, and the only way to pass <see cref="SkipUnchangedMacroblocks"/>. Ignored for libx265.
+    /// </summary>
+    public bool DirectX264 { get; init; } = true;
+    /// <summary>
+    /// With <see cref="DirectX264"/>: mark every macroblock that is bit-identical to the previous frame's
+    /// (<see cref="MacroblockChangeMap"/>) so x264 codes it as a skip without analysing it — a still background,
+    /// placeholder tiles and the canvas cost almost nothing. x264 ignores a hint whose reference was coded worse.
+    /// </summary>
+    public bool SkipUnchangedMacroblocks { get; init; } = true;
+
     public int EffectiveGop => GopFrames > 0 ? GopFrames : Fps * 4;
 
     /// <summary>The first thing wrong with these settings, or null.</summary>

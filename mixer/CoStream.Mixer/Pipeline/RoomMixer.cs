@@ -636,7 +636,15 @@ public sealed class RoomMixer : IAsyncDisposable
         Preset = preset,
         Tune = "zerolatency",
         Threads = 1,
+        DirectX264 = o.X264Mode != X264Mode.Libavcodec,
+        SkipUnchangedMacroblocks = o.X264Mode == X264Mode.DirectWithHints,
     };
+
+    /// <summary>How the encoder is driven ("libx264 direct, unchanged macroblocks hinted", "libavcodec", …).</summary>
+    public string EncoderBackend => _encoder.Backend;
+    /// <summary>Macroblocks hinted unchanged to x264 / encoded, since the encoder was (re)opened.</summary>
+    public long MacroblocksHinted => _encoder.MacroblocksHinted;
+    public long MacroblocksEncoded => _encoder.MacroblocksEncoded;
 
     public async ValueTask DisposeAsync()
     {

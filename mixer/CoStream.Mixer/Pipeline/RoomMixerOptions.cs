@@ -32,6 +32,11 @@ public sealed record RoomMixerOptions
     public double CpuTarget { get; init; } = 0.7;
     /// <summary>The longest an event being committed holds the output back (<see cref="RoomMixer.Hold"/>).</summary>
     public int MaxEventHoldMs { get; init; } = 300;
+    /// <summary>
+    /// How libx264 is driven: directly with unchanged-macroblock hints (default; see <c>VideoEncoderOptions.SkipUnchangedMacroblocks</c>),
+    /// directly without them, or through libavcodec's wrapper. No effect on libx265.
+    /// </summary>
+    public X264Mode X264Mode { get; init; } = X264Mode.DirectWithHints;
     /// <summary>Latency samples kept for <see cref="RoomMixer.LatencySnapshot"/>.</summary>
     public int LatencySamples { get; init; } = 4096;
 
@@ -48,4 +53,12 @@ public sealed record RoomMixerOptions
         if (CpuTarget is <= 0 or > 64) return "CPU target must be above 0 (cores)";
         return null;
     }
+}
+
+/// <summary>How a <see cref="RoomMixer"/> drives libx264.</summary>
+public enum X264Mode
+{
+    DirectWithHints,
+    Direct,
+    Libavcodec,
 }

@@ -94,12 +94,14 @@ public class VideoRoundTripTests
         Assert.False(string.IsNullOrEmpty(reason));
     }
 
-    [Fact]
-    public void UnknownPreset_IsRefusedWithTheLibrarysReason()
+    [Theory]
+    [InlineData(true, "warp-speed")]      // libx264 direct: x264_param_default_preset refuses it by name
+    [InlineData(false, "avcodec_open2")]  // libavcodec's wrapper: the open fails
+    public void UnknownPreset_IsRefusedWithTheLibrarysReason(bool direct, string expected)
     {
-        var encoder = VideoEncoder.TryCreate(Options() with { Preset = "warp-speed" }, out var reason);
+        var encoder = VideoEncoder.TryCreate(Options() with { Preset = "warp-speed", DirectX264 = direct }, out var reason);
         Assert.Null(encoder);
-        Assert.Contains("avcodec_open2", reason);
+        Assert.Contains(expected, reason);
     }
 
     [Fact]
