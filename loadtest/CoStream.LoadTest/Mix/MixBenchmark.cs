@@ -13,7 +13,12 @@ namespace CoStream.LoadTest.Mix;
 /// Reports output frames per CPU-second of every thread that works for the mixer (its thread: decode both + compose + encode
 /// calls; the codecs' native threads; its ingest; GC — see <see cref="ThreadCpu"/>, printed per thread), mix latency
 /// p50/p95/p99, and the same composition by the ffmpeg command line (decode both, crop, hstack, same encoder/preset, one
-/// thread each; its whole process, and its steady state without its start) for the ratio.
+/// thread each; its whole process, and its steady state without its start) for the ratio. For libx264 the CLI runs side
+/// by side with ours, in the same window (back to back as fast as it reads the files, and once more paced at the input's
+/// frame rate with -re, as a live mixer receives frames), so this shared machine's slow and fast minutes hit both alike;
+/// <c>--sequential</c> runs them one after the other (quieter, for latency). <c>--x264 all</c> runs each way of driving
+/// libx264 (libavcodec's wrapper, direct, direct with macroblock hints) as its own room in the same window;
+/// <c>--rounds N</c> repeats and prints medians.
 /// </summary>
 public static class MixBenchmark
 {
@@ -23,8 +28,9 @@ public static class MixBenchmark
         var encoders = new List<string> { "libx264", "libx265" };
         var preset = "ultrafast";
         var fps = 30;
-        var x264Modes = new List<X264Mode> { X264Mode.DirectWithHints };
+        var x264Modes = new List<X264Mode> { X264Mode.Direct };
         var rounds = 1;
+        var sideBySide = true;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -33,6 +39,7 @@ public static class MixBenchmark
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--encoder": encoders = Next().Split(',').ToList(); break;
                 case "--preset": preset = Next(); break;
+                case "--sequential": sideBySide = false; break;
                 case "--rounds": rounds = Math.Clamp(int.Parse(Next(), CultureInfo.InvariantCulture), 1, 10); break;
                 case "--fps": fps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--x264": x264Modes = Next() switch
@@ -66,16 +73,43 @@ public static class MixBenchmark
                 // Rounds interleave our runs with the CLI's so that a slower minute of this shared machine hits both.
                 var modes = encoder == "libx264" ? x264Modes : [X264Mode.Libavcodec];
                 var ratios = modes.ToDictionary(m => m, _ => new List<(double Ours, double Whole, double Steady)>());
+                var pacedRatios = modes.ToDictionary(m => m, _ => new List<double>());
                 for (var round = 1; round <= rounds; round++)
                 {
-                    var results = new List<(X264Mode Mode, Result Ours)>();
-                    foreach (var mode in modes) results.Add((mode, await RunOursAsync(encoder, preset, fps, seconds, unitsA, unitsB, mode)));
-                    var theirs = RunFfmpeg(encoder, preset, a, b, dir.FullName);
-                    // ffmpeg's figure includes its start (probing, opening codecs), which ours (a window in steady state) does
-                    // not: a one-frame run measures that start, and the difference is ffmpeg's steady-state cost per frame.
-                    var start = RunFfmpeg(encoder, preset, a, b, dir.FullName, frames: 1);
-                    var steady = new Result(theirs.Frames - start.Frames, Math.Max(0.01, theirs.CpuSeconds - start.CpuSeconds), 0, 0, 0, 0);
                     var tag = rounds > 1 ? $" (round {round}/{rounds})" : "";
+                    List<(X264Mode Mode, Result Ours)> results;
+                    Result theirs;
+                    var cliRunCount = 1;
+                    CliRuns? pacedCli = null;
+                    // libx265 runs alone: with the CLI beside it, two 720p x265 encoders and the rest overload 2 cores.
+                    if (sideBySide && encoder == "libx264")
+                    {
+                        // Two CLIs in the window: one as fast as it can read the files (its best case), one reading them at their
+                        // frame rate (-re) as a live mixer would receive them.
+                        CliRuns? paced = null;
+                        var (ours, cli) = await RunOursAsync(encoder, preset, fps, seconds, unitsA, unitsB, modes, stop =>
+                        {
+                            var live = Task.Run(() => LoopFfmpeg(encoder, preset, a, b, dir.FullName, stop, paced: true));
+                            var batch = LoopFfmpeg(encoder, preset, a, b, dir.FullName, stop);
+                            paced = live.GetAwaiter().GetResult();
+                            return batch;
+                        });
+                        pacedCli = paced;
+                        results = modes.Select((m, i) => (m, ours[i])).ToList();
+                        theirs = new Result(cli!.Frames, cli.CpuSeconds, 0, 0, 0, 0);
+                        cliRunCount = cli.Runs;
+                        Console.WriteLine($"  ffmpeg CLI in the same window: {cli.Runs} runs back to back, {cli.Frames} frames, {cli.CpuSeconds:F2} CPU-s");
+                    }
+                    else
+                    {
+                        results = [];
+                        foreach (var mode in modes) results.Add((mode, (await RunOursAsync(encoder, preset, fps, seconds, unitsA, unitsB, [mode])).Ours[0]));
+                        theirs = RunFfmpeg(encoder, preset, a, b, dir.FullName);
+                    }
+                    // ffmpeg's figure includes its start (probing, opening codecs) in every run, which ours (a window in steady
+                    // state) does not: a one-frame run measures that start, and the rest is ffmpeg's steady-state cost per frame.
+                    var start = RunFfmpeg(encoder, preset, a, b, dir.FullName, frames: 1);
+                    var steady = new Result(theirs.Frames - cliRunCount * start.Frames, Math.Max(0.01, theirs.CpuSeconds - cliRunCount * start.CpuSeconds), 0, 0, 0, 0);
                     foreach (var (mode, ours) in results)
                     {
                         var label = encoder == "libx264" ? $"{encoder} {preset} [{mode}]" : $"{encoder} {preset}";
@@ -85,13 +119,21 @@ public static class MixBenchmark
                     }
                     Console.WriteLine($"{encoder} {preset}{tag}: ffmpeg CLI {theirs.FramesPerCpuSecond:F1} frames/CPU-s ({theirs.Frames} frames in {theirs.CpuSeconds:F2} CPU-s)");
                     Console.WriteLine($"{encoder} {preset}{tag}: ffmpeg CLI steady state {steady.FramesPerCpuSecond:F1} frames/CPU-s (its start, a 1-frame run: {start.CpuSeconds:F2} CPU-s)");
+                    if (pacedCli != null)
+                    {
+                        var pacedSteady = (pacedCli.Frames - pacedCli.Runs * start.Frames) / Math.Max(0.01, pacedCli.CpuSeconds - pacedCli.Runs * start.CpuSeconds);
+                        Console.WriteLine($"{encoder} {preset}{tag}: ffmpeg CLI paced at the input rate (-re, {pacedCli.Runs} runs, {pacedCli.Frames} frames, {pacedCli.CpuSeconds:F2} CPU-s): {pacedCli.Frames / Math.Max(0.01, pacedCli.CpuSeconds):F1} frames/CPU-s whole, {pacedSteady:F1} steady; ratio CoStream / paced CLI steady: "
+                            + string.Join(", ", results.Select(r => $"[{r.Mode}] {r.Ours.FramesPerCpuSecond / pacedSteady:F2}x")));
+                        foreach (var (mode, ours) in results) pacedRatios[mode].Add(ours.FramesPerCpuSecond / pacedSteady);
+                    }
                 }
                 if (rounds > 1)
                     foreach (var (mode, list) in ratios)
                     {
                         static string Range(IEnumerable<double> xs, string f) { var o = xs.Order().ToArray(); return $"median {o[o.Length / 2].ToString(f, CultureInfo.InvariantCulture)} ({o[0].ToString(f, CultureInfo.InvariantCulture)}–{o[^1].ToString(f, CultureInfo.InvariantCulture)})"; }
                         var label = encoder == "libx264" ? $"{encoder} {preset} [{mode}]" : $"{encoder} {preset}";
-                        Console.WriteLine($"{label} over {rounds} rounds: CoStream frames/CPU-s {Range(list.Select(r => r.Ours), "F1")}; ratio to the CLI whole run {Range(list.Select(r => r.Whole), "F2")}, steady state {Range(list.Select(r => r.Steady), "F2")}");
+                        Console.WriteLine($"{label} over {rounds} rounds: CoStream frames/CPU-s {Range(list.Select(r => r.Ours), "F1")}; ratio to the CLI whole run {Range(list.Select(r => r.Whole), "F2")}, steady state {Range(list.Select(r => r.Steady), "F2")}"
+                            + (pacedRatios[mode].Count > 0 ? $", paced CLI steady state {Range(pacedRatios[mode], "F2")}" : ""));
                     }
             }
             return 0;
@@ -115,90 +157,139 @@ public static class MixBenchmark
         if (code != 0) throw new InvalidOperationException("ffmpeg could not make the input: " + err);
     }
 
-    private static async Task<Result> RunOursAsync(string encoder, string preset, int fps, double seconds, List<byte[]> unitsA, List<byte[]> unitsB, X264Mode mode)
+    /// <summary>
+    /// Runs one mixer per mode at once (rooms mb0, mb1, …, each fed by its own two replayed publishers through one SFU) and
+    /// measures them over the same window, so the shared machine's slower or faster minutes hit every mode alike. With
+    /// <paramref name="cli"/>, the ffmpeg CLI composes the same inputs over and over during that window too.
+    /// </summary>
+    private static async Task<(List<Result> Ours, CliRuns? Cli)> RunOursAsync(string encoder, string preset, int fps, double seconds,
+        List<byte[]> unitsA, List<byte[]> unitsB, IReadOnlyList<X264Mode> modes, Func<CancellationToken, CliRuns>? cli = null)
     {
         await using var sfu = SfuServer.Start(new SfuOptions());
-        const string room = "mixbench";
-        var sink = new CountingSink();
-        var options = new RoomMixerOptions
-        {
-            Encoder = encoder, Width = 1280, Height = 720, Fps = fps, Preset = preset, Passthrough = false,
-            VideoBitrateBitsPerSecond = 2_500_000, GopSeconds = 2, X264Mode = mode,
-        };
         var before = ThreadCpu.Snapshot();
         var processName = before.TryGetValue(Environment.ProcessId, out var main) ? main.Name : "";
-        var mixer = RoomMixer.TryStart(sfu, room, options, [sink], out var reason) ?? throw new InvalidOperationException(reason);
-        mixer.SetLayout(new LayoutDescription(LayoutKind.Pk,
-        [
-            new LayoutParticipant(RoomMixer.SourceId(room, "anchor-a"), ParticipantRole.Anchor, room),
-            new LayoutParticipant(RoomMixer.SourceId(room, "anchor-b"), ParticipantRole.PkAnchor, "other"),
-        ]));
-        await using var pa = await ReplayPublisher.StartAsync(sfu, room, "anchor-a", unitsA, fps);
-        await using var pb = await ReplayPublisher.StartAsync(sfu, room, "anchor-b", unitsB, fps);
-        // Warm-up: connections, then both sources decoding (the replayed streams ignore keyframe requests, so a source whose
-        // first keyframe was missed starts at the next one, up to 2 s later): the window starts once no frame has been
-        // clock-paced (no anchor picture) or left undecoded for 500 ms.
-        await Task.Delay(2000);
-        for (var settle = Stopwatch.StartNew(); settle.Elapsed < TimeSpan.FromSeconds(8);)
+        var rigs = new List<(string Room, X264Mode Mode, RoomMixer Mixer, CountingSink Sink, ReplayPublisher A, ReplayPublisher B)>();
+        try
         {
-            var (paced, waiting) = (mixer.ClockPacedFrames, mixer.FramesAwaitingKeyFrame);
-            await Task.Delay(500);
-            if (paced == mixer.ClockPacedFrames && waiting == mixer.FramesAwaitingKeyFrame) break;
+            for (var i = 0; i < modes.Count; i++)
+            {
+                var room = "mb" + i.ToString(CultureInfo.InvariantCulture);
+                var sink = new CountingSink();
+                var options = new RoomMixerOptions
+                {
+                    Encoder = encoder, Width = 1280, Height = 720, Fps = fps, Preset = preset, Passthrough = false,
+                    VideoBitrateBitsPerSecond = 2_500_000, GopSeconds = 2, X264Mode = modes[i],
+                };
+                var mixer = RoomMixer.TryStart(sfu, room, options, [sink], out var reason) ?? throw new InvalidOperationException(reason);
+                mixer.SetLayout(new LayoutDescription(LayoutKind.Pk,
+                [
+                    new LayoutParticipant(RoomMixer.SourceId(room, "anchor-a"), ParticipantRole.Anchor, room),
+                    new LayoutParticipant(RoomMixer.SourceId(room, "anchor-b"), ParticipantRole.PkAnchor, "other"),
+                ]));
+                var pa = await ReplayPublisher.StartAsync(sfu, room, "anchor-a", unitsA, fps);
+                var pb = await ReplayPublisher.StartAsync(sfu, room, "anchor-b", unitsB, fps);
+                rigs.Add((room, modes[i], mixer, sink, pa, pb));
+            }
+            // Warm-up: connections, then both sources decoding (the replayed streams ignore keyframe requests, so a source
+            // whose first keyframe was missed starts at the next one, up to 2 s later): the window starts once no frame has
+            // been clock-paced (no anchor picture) or left undecoded for 500 ms, in every room.
+            await Task.Delay(2000);
+            for (var settle = Stopwatch.StartNew(); settle.Elapsed < TimeSpan.FromSeconds(8);)
+            {
+                var marks = rigs.Select(r => (r.Mixer.ClockPacedFrames, r.Mixer.FramesAwaitingKeyFrame)).ToList();
+                await Task.Delay(500);
+                if (rigs.Select(r => (r.Mixer.ClockPacedFrames, r.Mixer.FramesAwaitingKeyFrame)).SequenceEqual(marks)) break;
+            }
+            var threads0 = ThreadCpu.Snapshot();
+            var starts = rigs.Select(r => (Cpu: r.Mixer.ThreadCpuTime ?? TimeSpan.Zero, Frames: r.Mixer.VideoFramesOut, Paced: r.Mixer.ClockPacedFrames,
+                Bytes: Interlocked.Read(ref r.Sink.Bytes), Hinted: r.Mixer.MacroblocksHinted, Encoded: r.Mixer.MacroblocksEncoded)).ToList();
+            var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+            var gen2 = GC.CollectionCount(2);
+            using var windowEnd = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+            var cliTask = cli == null ? null : Task.Run(() => cli(windowEnd.Token));
+            var sw = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+            var threads1 = ThreadCpu.Snapshot();
+            var elapsed = sw.Elapsed.TotalSeconds;
+            var ends = rigs.Select(r => (Cpu: r.Mixer.ThreadCpuTime ?? TimeSpan.Zero, Frames: r.Mixer.VideoFramesOut, Paced: r.Mixer.ClockPacedFrames,
+                Bytes: Interlocked.Read(ref r.Sink.Bytes), Hinted: r.Mixer.MacroblocksHinted, Encoded: r.Mixer.MacroblocksEncoded)).ToList();
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
+            var gen2InWindow = GC.CollectionCount(2) - gen2;
+            var cliRuns = cliTask == null ? null : await cliTask;
+
+            var beforeIds = before.Keys.ToHashSet();
+            var delta = ThreadCpu.Delta(threads0, threads1);
+            Console.WriteLine($"  CPU by thread over the {elapsed:F1} s window (ticks of 10 ms; + = counted as that room's mixer's):");
+            var results = new List<Result>();
+            var totalFrames = ends.Select((e, i) => e.Frames - starts[i].Frames).Sum();
+            for (var i = 0; i < rigs.Count; i++)
+            {
+                var (room, mode, mixer, _, pa, pb) = rigs[i];
+                long counted = 0;
+                foreach (var (thread, ticks) in delta)
+                {
+                    var (role, isMixer) = ThreadCpu.Classify(thread, beforeIds, room, processName, mixer.OsThreadId);
+                    // Runtime threads (GC) serve every room: each room is charged its share.
+                    var share = isMixer && role == "runtime GC" ? ticks / Math.Max(1, rigs.Count) : ticks;
+                    if (isMixer) counted += share;
+                    if (isMixer && (ticks > 0 || role.StartsWith("mixer", StringComparison.Ordinal)))
+                        Console.WriteLine($"    + {room,-4} {thread.Tid,7} {thread.Name,-16} {share,5}  {role}");
+                }
+                var frames = ends[i].Frames - starts[i].Frames;
+                var latencies = mixer.LatencySnapshot();
+                var window = latencies.Skip(Math.Max(0, latencies.Length - (int)Math.Min(frames, latencies.Length))).Order().ToArray();
+                double Pct(double p) => window.Length == 0 ? double.NaN : window[Math.Min(window.Length - 1, (int)(window.Length * p))] / 1000.0;
+                var hinted = ends[i].Hinted - starts[i].Hinted;
+                var encodedMbs = ends[i].Encoded - starts[i].Encoded;
+                Console.WriteLine($"  {room} [{mode}]: {frames} frames ({ends[i].Paced - starts[i].Paced} clock-paced) in the window, {(ends[i].Bytes - starts[i].Bytes) * 8 / elapsed / 1000:F0} kbit/s out (video + audio); {mixer.FramesAwaitingKeyFrame} frames before a keyframe, {mixer.DecodeRefusals} decode refusals, {mixer.FramesIgnored} ignored; inputs sent {pa.FramesSent}/{pb.FramesSent}");
+                Console.WriteLine($"  {room} encoder: {mixer.EncoderBackend}; macroblocks hinted unchanged: {hinted} of {encodedMbs} ({100.0 * hinted / Math.Max(1, encodedMbs):F1} %)");
+                foreach (var c in mixer.IngestCounters) Console.WriteLine($"  {room} ingest: " + c);
+                if (mixer.Failure != null) throw new InvalidOperationException(mixer.Failure);
+                results.Add(new Result(frames, counted / 100.0, frames / elapsed, Pct(0.5), Pct(0.95), Pct(0.99), (ends[i].Cpu - starts[i].Cpu).TotalSeconds));
+            }
+            foreach (var (thread, ticks) in delta.Where(d => d.Ticks > 0 && !rigs.Any(r => ThreadCpu.Classify(d.Thread, beforeIds, r.Room, processName, r.Mixer.OsThreadId).Counted)))
+                Console.WriteLine($"      {"",-4} {thread.Tid,7} {thread.Name,-16} {ticks,5}  not a mixer's");
+            Console.WriteLine($"  managed allocation over the window, whole process (SFU and publishers too): {allocated / 1024.0 / Math.Max(1, totalFrames):F1} KiB per output frame, {gen2InWindow} gen-2 GCs");
+            return (results, cliRuns);
         }
-        var cpu0 = mixer.ThreadCpuTime ?? TimeSpan.Zero;
-        var threads0 = ThreadCpu.Snapshot();
-        var frames0 = mixer.VideoFramesOut;
-        var (hinted0, encoded0) = (mixer.MacroblocksHinted, mixer.MacroblocksEncoded);
-        var paced0 = mixer.ClockPacedFrames;
-        var bytes0 = Interlocked.Read(ref sink.Bytes);
-        var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
-        var gen2 = GC.CollectionCount(2);
-        var sw = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(seconds));
-        var threads1 = ThreadCpu.Snapshot();
-        var mixerThreadCpu = ((mixer.ThreadCpuTime ?? TimeSpan.Zero) - cpu0).TotalSeconds;
-        var frames = mixer.VideoFramesOut - frames0;
-        var (hinted, encodedMbs) = (mixer.MacroblocksHinted - hinted0, mixer.MacroblocksEncoded - encoded0);
-        var pacedInWindow = mixer.ClockPacedFrames - paced0;
-        var elapsed = sw.Elapsed.TotalSeconds;
-        var kbps = (Interlocked.Read(ref sink.Bytes) - bytes0) * 8 / elapsed / 1000;
-        var allocatedPerFrame = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / (double)Math.Max(1, frames);
-        var gen2InWindow = GC.CollectionCount(2) - gen2;
-        // Every thread's CPU over the window, and which of it is the mixer's (see ThreadCpu.Classify).
-        var beforeIds = before.Keys.ToHashSet();
-        var mixerTid = mixer.OsThreadId;
-        long counted = 0;
-        Console.WriteLine($"  CPU by thread over the {elapsed:F1} s window (ticks of 10 ms; + = counted as the mixer's):");
-        foreach (var (thread, ticks) in ThreadCpu.Delta(threads0, threads1))
+        finally
         {
-            var (role, isMixer) = ThreadCpu.Classify(thread, beforeIds, room, processName, mixerTid);
-            if (isMixer) counted += ticks;
-            if (ticks > 0 || isMixer) Console.WriteLine($"    {(isMixer ? '+' : ' ')} {thread.Tid,7} {thread.Name,-16} {ticks,5}  {role}");
+            foreach (var r in rigs)
+            {
+                await r.A.DisposeAsync();
+                await r.B.DisposeAsync();
+                await r.Mixer.DisposeAsync();
+            }
         }
-        var cpu = counted / 100.0;
-        var latencies = mixer.LatencySnapshot();
-        var window = latencies.Skip(Math.Max(0, latencies.Length - (int)Math.Min(frames, latencies.Length))).Order().ToArray();
-        await mixer.DisposeAsync();
-        Console.WriteLine($"  mixer: {mixer.VideoFramesOut} frames out ({pacedInWindow} clock-paced in the window), {mixer.ClockPacedFrames} clock-paced, {mixer.AnchorFramesSkipped} anchor frames skipped, {mixer.FramesAwaitingKeyFrame} frames before a keyframe (not decoded), {mixer.DecodeRefusals} decode refusals ({mixer.LastDecodeRefusal}), {mixer.FramesIgnored} ignored; inputs sent {pa.FramesSent}/{pb.FramesSent}");
-        Console.WriteLine($"  output over the window: {kbps:F0} kbit/s (video + audio; the ffmpeg CLI writes its own at the same 2500k target)");
-        Console.WriteLine($"  managed allocation over the window, whole process (SFU and publishers too): {allocatedPerFrame / 1024:F1} KiB per output frame, {gen2InWindow} gen-2 GCs");
-        foreach (var c in mixer.IngestCounters) Console.WriteLine("  ingest: " + c);
-        Console.WriteLine($"  encoder: {mixer.EncoderBackend}; macroblocks hinted unchanged over the window: {hinted} of {encodedMbs} ({100.0 * hinted / Math.Max(1, encodedMbs):F1} %)");
-        if (mixer.Failure != null) throw new InvalidOperationException(mixer.Failure);
-        double Pct(double p) => window.Length == 0 ? double.NaN : window[Math.Min(window.Length - 1, (int)(window.Length * p))] / 1000.0;
-        return new Result(frames, cpu, frames / elapsed, Pct(0.5), Pct(0.95), Pct(0.99), mixerThreadCpu);
     }
 
-    private static Result RunFfmpeg(string encoder, string preset, string a, string b, string dir, int frames = 0)
+    /// <summary>The CLI's runs during a window: their frames and CPU, summed.</summary>
+    private sealed record CliRuns(int Runs, long Frames, double CpuSeconds);
+
+    /// <summary>Runs the CLI composition back to back until <paramref name="stop"/>; every run started is completed and counted.</summary>
+    private static CliRuns LoopFfmpeg(string encoder, string preset, string a, string b, string dir, CancellationToken stop, bool paced = false)
     {
+        var (runs, frames, cpu) = (0, 0L, 0.0);
+        do
+        {
+            var r = RunFfmpeg(encoder, preset, a, b, dir, paced: paced);
+            (runs, frames, cpu) = (runs + 1, frames + r.Frames, cpu + r.CpuSeconds);
+        } while (!stop.IsCancellationRequested);
+        return new CliRuns(runs, frames, cpu);
+    }
+
+    private static Result RunFfmpeg(string encoder, string preset, string a, string b, string dir, int frames = 0, bool paced = false)
+    {
+        var re = paced ? new[] { "-re" } : [];
+        var output = Path.Combine(dir, paced ? "ffmpeg-out-paced.mkv" : "ffmpeg-out.mkv");
         string[] args =
         [
-            "-hide_banner", "-loglevel", "error", "-y", "-threads", "1", "-i", a, "-threads", "1", "-i", b,
+            "-hide_banner", "-loglevel", "error", "-y", "-threads", "1", .. re, "-i", a, "-threads", "1", .. re, "-i", b,
             "-filter_threads", "1", "-filter_complex", "[0:v]crop=640:720[l];[1:v]crop=640:720[r];[l][r]hstack=inputs=2[v]",
             "-map", "[v]", "-c:v", encoder, "-preset", preset, "-tune", "zerolatency", "-threads", "1", "-b:v", "2500k", "-g", "60", "-bf", "0",
             .. encoder == "libx265" ? new[] { "-x265-params", "pools=none:frame-threads=1:log-level=error" } : [],
             .. frames > 0 ? new[] { "-frames:v", frames.ToString(CultureInfo.InvariantCulture) } : [],
-            "-f", "matroska", Path.Combine(dir, "ffmpeg-out.mkv"),
+            "-f", "matroska", output,
         ];
         // The CPU time of ffmpeg is read by a shell that waited for it: its children's user + system time (/proc/$$/stat
         // fields cutime and cstime, in clock ticks), printed on the last line of stderr. That is every thread of ffmpeg (it
@@ -211,7 +302,7 @@ public static class MixBenchmark
         if (process.ExitCode != 0) throw new InvalidOperationException("ffmpeg failed: " + err);
         var ticks = err.Split('\n').Last(l => l.StartsWith("cpu-ticks ", StringComparison.Ordinal)).Split(' ');
         var cpu = (long.Parse(ticks[1], CultureInfo.InvariantCulture) + long.Parse(ticks[2], CultureInfo.InvariantCulture)) / 100.0;
-        var count = CountFrames(Path.Combine(dir, "ffmpeg-out.mkv"));
+        var count = CountFrames(output);
         return new Result(count, cpu, 0, 0, 0, 0);
     }
 

@@ -33,10 +33,11 @@ public sealed record RoomMixerOptions
     /// <summary>The longest an event being committed holds the output back (<see cref="RoomMixer.Hold"/>).</summary>
     public int MaxEventHoldMs { get; init; } = 300;
     /// <summary>
-    /// How libx264 is driven: directly with unchanged-macroblock hints (default; see <c>VideoEncoderOptions.SkipUnchangedMacroblocks</c>),
-    /// directly without them, or through libavcodec's wrapper. No effect on libx265.
+    /// How libx264 is driven: directly (default: the same stream as libavcodec's wrapper, one picture copy fewer),
+    /// directly with unchanged-macroblock hints (<c>VideoEncoderOptions.SkipUnchangedMacroblocks</c>), or through
+    /// libavcodec's wrapper. No effect on libx265.
     /// </summary>
-    public X264Mode X264Mode { get; init; } = X264Mode.DirectWithHints;
+    public X264Mode X264Mode { get; init; } = X264Mode.Direct;
     /// <summary>Latency samples kept for <see cref="RoomMixer.LatencySnapshot"/>.</summary>
     public int LatencySamples { get; init; } = 4096;
 

@@ -71,9 +71,11 @@ public class X264DirectTests
     {
         Assert.Null(X264Layout.Verify());
         Assert.True(X264Session.IsAvailable(out var reason), reason);
-        using var encoder = VideoEncoder.TryCreate(Options(), out reason);
+        using var encoder = VideoEncoder.TryCreate(new VideoEncoderOptions { Width = W, Height = H }, out reason);
         Assert.True(encoder != null, reason);
-        Assert.StartsWith("libx264 direct", encoder!.Backend);
+        Assert.Equal("libx264 direct", encoder!.Backend);
+        using var hinted = VideoEncoder.TryCreate(Options(), out reason);
+        Assert.Equal("libx264 direct, unchanged macroblocks hinted", hinted!.Backend);
         using var wrapped = VideoEncoder.TryCreate(Options(direct: false), out reason);
         Assert.Equal("libavcodec", wrapped!.Backend);
     }
