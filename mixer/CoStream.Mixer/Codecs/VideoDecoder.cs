@@ -19,6 +19,8 @@ public sealed class VideoDecoder : IDisposable
     private readonly SwsContextHandle _sws = new();
     private readonly I420Frame?[] _ring;
     private int _ringNext;
+    private readonly Stack<DecodedPicture> _shells = new();
+    private bool _disposed;
 
     public VideoCodec Codec { get; }
     public long AccessUnitsIn { get; private set; }
@@ -92,7 +94,79 @@ public sealed class VideoDecoder : IDisposable
     /// Decodes one access unit (Annex-B for H.264/H.265, one frame for VP8) stamped <paramref name="pts"/>
     /// and appends the pictures that came out.
     /// </summary>
-    public unsafe CodecResult Decode(ReadOnlySpan<byte> accessUnit, long pts, List<I420Frame> output)
+    public CodecResult Decode(ReadOnlySpan<byte> accessUnit, long pts, List<I420Frame> output)
+    {
+        var sent = Send(accessUnit, pts);
+        return sent.Ok ? Drain(output) : sent;
+    }
+
+    /// <summary>
+    /// Decodes one access unit like <see cref="Decode"/>, but gives the newest picture that came out where libavcodec
+    /// wrote it (<see cref="DecodedPicture"/>: a frame reference, no copy), or null when none came out. The caller owns
+    /// the picture and disposes it (on this thread) when done; libavcodec does not reuse its buffers meanwhile. Older
+    /// pictures of the same call (none for a live stream) are given back at once.
+    /// </summary>
+    public CodecResult DecodeInPlace(ReadOnlySpan<byte> accessUnit, long pts, out DecodedPicture? picture)
+    {
+        picture = null;
+        var sent = Send(accessUnit, pts);
+        if (!sent.Ok) return sent;
+        var ctx = _context.DangerousGetHandle();
+        var frame = _frame.DangerousGetHandle();
+        while (true)
+        {
+            var rc = FFmpeg.avcodec_receive_frame(ctx, frame);
+            if (rc == AvConstants.ErrorEAgain || rc == AvConstants.ErrorEof) return CodecResult.Success;
+            if (rc < 0) return Refuse($"avcodec_receive_frame: {FFmpeg.ErrorText(rc)}", rc);
+            var width = AvFrameLayout.GetInt(frame, AvFrameLayout.Width);
+            var height = AvFrameLayout.GetInt(frame, AvFrameLayout.Height);
+            var format = AvFrameLayout.GetInt(frame, AvFrameLayout.Format);
+            var shell = Rent();
+            if (shell == null)
+            {
+                FFmpeg.av_frame_unref(frame);
+                return Refuse("out of memory allocating a frame");
+            }
+            if (width is >= 1 and <= I420Frame.MaxDimension && height is >= 1 and <= I420Frame.MaxDimension
+                && format is AvConstants.PixFmtYuv420P or AvConstants.PixFmtYuvj420P)
+            {
+                shell.TakeFrom(frame, width, height, AvFrameLayout.GetPts(frame));
+            }
+            else
+            {
+                CodecResult converted;
+                I420Frame? target;
+                try { converted = ToI420(frame, out target); }
+                finally { FFmpeg.av_frame_unref(frame); }
+                if (!converted.Ok)
+                {
+                    Return(shell);
+                    return converted;
+                }
+                shell.Wrap(target!);
+            }
+            picture?.Dispose();
+            picture = shell;
+            FramesOut++;
+        }
+    }
+
+    private DecodedPicture? Rent()
+    {
+        if (_shells.TryPop(out var shell)) return shell;
+        var frame = FFmpeg.av_frame_alloc();
+        return frame == IntPtr.Zero ? null : new DecodedPicture(this, frame);
+    }
+
+    /// <summary>Takes a released picture's shell back for the next one; false when this decoder is gone (the shell frees itself).</summary>
+    internal bool Return(DecodedPicture shell)
+    {
+        if (_disposed || _shells.Count >= MaxRecycledPictures) return false;
+        _shells.Push(shell);
+        return true;
+    }
+
+    private CodecResult Send(ReadOnlySpan<byte> accessUnit, long pts)
     {
         ObjectDisposedException.ThrowIf(_context.IsClosed, this);
         AccessUnitsIn++;
@@ -104,13 +178,13 @@ public sealed class VideoDecoder : IDisposable
         var pkt = _packet.DangerousGetHandle();
         var rc = FFmpeg.av_new_packet(pkt, accessUnit.Length);
         if (rc < 0) return Refuse($"av_new_packet: {FFmpeg.ErrorText(rc)}", rc);
-        accessUnit.CopyTo(new Span<byte>(AvPacketLayout.GetData(pkt), accessUnit.Length));
+        unsafe { accessUnit.CopyTo(new Span<byte>(AvPacketLayout.GetData(pkt), accessUnit.Length)); }
         AvPacketLayout.SetLong(pkt, AvPacketLayout.Pts, pts);
         AvPacketLayout.SetLong(pkt, AvPacketLayout.Dts, pts);
         rc = FFmpeg.avcodec_send_packet(_context.DangerousGetHandle(), pkt);
         FFmpeg.av_packet_unref(pkt);
         if (rc < 0 && rc != AvConstants.ErrorEAgain) return Refuse($"avcodec_send_packet: {FFmpeg.ErrorText(rc)}", rc);
-        return Drain(output);
+        return CodecResult.Success;
     }
 
     /// <summary>
@@ -205,6 +279,9 @@ public sealed class VideoDecoder : IDisposable
 
     public void Dispose()
     {
+        // Pictures still held elsewhere stay valid (their buffers are reference-counted) and free their own shells.
+        _disposed = true;
+        while (_shells.TryPop(out var shell)) shell.Free();
         _sws.Dispose();
         _packet.Dispose();
         _frame.Dispose();

@@ -4,7 +4,7 @@ using CoStream.Mixer.Codecs.Native;
 namespace CoStream.Mixer.Compose;
 
 /// <summary>
-/// Scales a participant's I420 picture into a tile of the canvas with libswscale, crop-fill: the
+/// Scales a participant's I420 picture (packed, or a decoder's frame read in place) into a tile of the canvas with libswscale, crop-fill: the
 /// source is centre-cropped to the tile's aspect ratio, then scaled to fill it (no bars). One cached
 /// SwsContext per (cropped source size, tile size); the scaled picture lands in a reused, 32-byte-
 /// aligned scratch buffer and is copied row by row into the canvas (swscale's SIMD may write past the
@@ -21,6 +21,18 @@ internal sealed unsafe class TileScaler : IDisposable
     /// <summary>Draws <paramref name="source"/> over the rectangle (x, y, w, h) of <paramref name="canvas"/>. False when libswscale refused.</summary>
     public bool Draw(I420Frame source, I420Frame canvas, int x, int y, int w, int h)
     {
+        fixed (byte* src = source.Buffer)
+        {
+            var luma = source.Width * source.Height;
+            var chroma = source.ChromaWidth * source.ChromaHeight;
+            return Draw(new PictureView(source.Width, source.Height, src, source.Width, src + luma, source.ChromaWidth,
+                src + luma + chroma, source.ChromaWidth), canvas, x, y, w, h);
+        }
+    }
+
+    /// <summary>Draws a picture given by its planes (a decoder's frame, read in place) over (x, y, w, h) of <paramref name="canvas"/>.</summary>
+    public bool Draw(in PictureView source, I420Frame canvas, int x, int y, int w, int h)
+    {
         // Centre crop to the tile's aspect ratio, on even coordinates.
         int cw = source.Width, ch = source.Height;
         if ((long)source.Width * h > (long)w * source.Height) cw = Math.Max(2, (int)((long)source.Height * w / h) & ~1);
@@ -29,12 +41,11 @@ internal sealed unsafe class TileScaler : IDisposable
         ch = Math.Min(ch, source.Height);
         int cx = ((source.Width - cw) / 2) & ~1, cy = ((source.Height - ch) / 2) & ~1;
 
-        fixed (byte* src = source.Buffer)
         fixed (byte* dst = canvas.Buffer)
         {
-            byte* sy = src + (long)cy * source.Width + cx;
-            byte* su = src + source.Y.Length + (long)(cy / 2) * source.ChromaWidth + cx / 2;
-            byte* sv = src + source.Y.Length + source.U.Length + (long)(cy / 2) * source.ChromaWidth + cx / 2;
+            byte* sy = source.Y + (long)cy * source.StrideY + cx;
+            byte* su = source.U + (long)(cy / 2) * source.StrideU + cx / 2;
+            byte* sv = source.V + (long)(cy / 2) * source.StrideV + cx / 2;
             byte* dy = dst + (long)y * canvas.Width + x;
             byte* du = dst + canvas.Y.Length + (long)(y / 2) * canvas.ChromaWidth + x / 2;
             byte* dv = dst + canvas.Y.Length + canvas.U.Length + (long)(y / 2) * canvas.ChromaWidth + x / 2;
@@ -42,9 +53,9 @@ internal sealed unsafe class TileScaler : IDisposable
 
             if (cw == w && ch == h)
             {
-                Copy(sy, source.Width, dy, canvas.Width, w, h);
-                Copy(su, source.ChromaWidth, du, canvas.ChromaWidth, wc, hc);
-                Copy(sv, source.ChromaWidth, dv, canvas.ChromaWidth, wc, hc);
+                Copy(sy, source.StrideY, dy, canvas.Width, w, h);
+                Copy(su, source.StrideU, du, canvas.ChromaWidth, wc, hc);
+                Copy(sv, source.StrideV, dv, canvas.ChromaWidth, wc, hc);
                 return true;
             }
 
@@ -69,7 +80,7 @@ internal sealed unsafe class TileScaler : IDisposable
             byte* s1 = s0 + strideY * h;
             byte* s2 = s1 + strideC * (hc + 1);
             byte** srcPlanes = stackalloc byte*[4] { sy, su, sv, null };
-            int* srcStrides = stackalloc int[4] { source.Width, source.ChromaWidth, source.ChromaWidth, 0 };
+            int* srcStrides = stackalloc int[4] { source.StrideY, source.StrideU, source.StrideV, 0 };
             byte** dstPlanes = stackalloc byte*[4] { s0, s1, s2, null };
             int* dstStrides = stackalloc int[4] { strideY, strideC, strideC, 0 };
             var lines = FFmpeg.sws_scale(sws.Current, srcPlanes, srcStrides, 0, ch, dstPlanes, dstStrides);

@@ -48,12 +48,30 @@ public sealed class VideoCompositor : IDisposable
     public void Submit(string participantId, I420Frame picture, long nowMs)
     {
         if (!_latest.TryGetValue(participantId, out var latest)) _latest[participantId] = latest = new Latest();
+        latest.Release();
         latest.Picture = picture;
         latest.AtMs = nowMs;
     }
 
+    /// <summary>
+    /// Gives a participant's newest picture as the decoder wrote it (no copy). The compositor owns it from now on and
+    /// disposes it — giving the frame back to the decoder — when the next picture of that participant comes, when the
+    /// participant is removed, or when the compositor is disposed.
+    /// </summary>
+    public void Submit(string participantId, DecodedPicture picture, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(picture);
+        if (!_latest.TryGetValue(participantId, out var latest)) _latest[participantId] = latest = new Latest();
+        if (!ReferenceEquals(latest.Decoded, picture)) latest.Release();
+        latest.Decoded = picture;
+        latest.AtMs = nowMs;
+    }
+
     /// <summary>Forgets a participant's picture (they left).</summary>
-    public void Remove(string participantId) => _latest.Remove(participantId);
+    public void Remove(string participantId)
+    {
+        if (_latest.Remove(participantId, out var latest)) latest.Release();
+    }
 
     /// <summary>Draws the output frame for room time <paramref name="nowMs"/> and returns the canvas (stamped with it).</summary>
     public I420Frame Compose(long nowMs)
@@ -70,10 +88,13 @@ public sealed class VideoCompositor : IDisposable
         for (int i = 0; i < _tiles.Count; i++)
         {
             var t = _tiles[i];
-            if (t.HasVideo && _latest.TryGetValue(t.ParticipantId, out var latest) && latest.Picture != null
-                && nowMs - latest.AtMs <= _options.StallMs)
+            if (t.HasVideo && _latest.TryGetValue(t.ParticipantId, out var latest) && nowMs - latest.AtMs <= _options.StallMs
+                && (latest.Picture != null || latest.Decoded is { InUse: true }))
             {
-                if (_scaler.Draw(latest.Picture, Canvas, t.X, t.Y, t.Width, t.Height)) continue;
+                var drawn = latest.Decoded is { InUse: true } decoded
+                    ? _scaler.Draw(decoded.View, Canvas, t.X, t.Y, t.Width, t.Height)
+                    : _scaler.Draw(latest.Picture!, Canvas, t.X, t.Y, t.Width, t.Height);
+                if (drawn) continue;
                 ScaleFailures++;
             }
             DrawPlaceholder(t);
@@ -140,11 +161,25 @@ public sealed class VideoCompositor : IDisposable
         }
     }
 
-    public void Dispose() => _scaler.Dispose();
+    public void Dispose()
+    {
+        foreach (var latest in _latest.Values) latest.Release();
+        _latest.Clear();
+        _scaler.Dispose();
+    }
 
     private sealed class Latest
     {
         public I420Frame? Picture;
+        public DecodedPicture? Decoded;
         public long AtMs;
+
+        /// <summary>Drops the held picture; a decoder's frame goes back to its decoder.</summary>
+        public void Release()
+        {
+            Decoded?.Dispose();
+            Decoded = null;
+            Picture = null;
+        }
     }
 }

@@ -49,7 +49,6 @@ public sealed class RoomMixer : IAsyncDisposable
     private readonly byte[] _aacFrame = new byte[AacEncoder.MaxFrameBytes];
     private readonly short[] _pcm = new short[OpusDecoder.MaxSamplesPerChannel * 2];
     private readonly List<EncodedVideoFrame> _encoded = [];
-    private readonly List<I420Frame> _pictures = [];
     private readonly ProcessCpuMeter _cpuMeter = new();
     private readonly CpuController? _cpu;
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
@@ -433,7 +432,8 @@ public sealed class RoomMixer : IAsyncDisposable
         if (source.Decoder == null || source.Decoder.Codec != frame.Codec)
         {
             source.Decoder?.Dispose();
-            // Two recycled pictures: the compositor keeps the latest until the next one is submitted (double buffering).
+            // Pictures are read in place (DecodeInPlace); two recycled pictures serve only a source whose pixel format must
+            // be converted to 4:2:0 first (the compositor keeps the latest until the next one: double buffering).
             source.Decoder = VideoDecoder.TryCreate(frame.Codec, out _, recycledPictures: 2);
             source.AwaitingKeyFrame = true;
             if (source.Decoder == null) { DecodeRefusals++; return false; }
@@ -451,10 +451,10 @@ public sealed class RoomMixer : IAsyncDisposable
             }
             source.AwaitingKeyFrame = false;
         }
-        _pictures.Clear();
-        var result = source.Decoder.Decode(frame.Data.Span, frame.MediaTimeMs, _pictures);
-        if (!result.Ok || _pictures.Count == 0)
+        var result = source.Decoder.DecodeInPlace(frame.Data.Span, frame.MediaTimeMs, out var picture);
+        if (!result.Ok || picture == null)
         {
+            picture?.Dispose();
             if (!result.Ok)
             {
                 DecodeRefusals++;
@@ -466,8 +466,8 @@ public sealed class RoomMixer : IAsyncDisposable
             }
             return false;
         }
-        var picture = _pictures[^1];
         (source.Width, source.Height) = (picture.Width, picture.Height);
+        // The compositor reads the decoder's frame in place and gives it back when the next one comes.
         _compositor.Submit(id, picture, _clock.NowMs);
         return true;
     }
