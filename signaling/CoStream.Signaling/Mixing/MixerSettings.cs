@@ -40,6 +40,13 @@ public sealed record MixerSettings
             Passthrough = s.GetValue("Passthrough", d.Passthrough),
             AdaptiveCpu = s.GetValue("AdaptiveCpu", d.AdaptiveCpu),
             CpuTarget = s.GetValue("CpuTarget", d.CpuTarget),
+            X264Mode = s["X264"] is { Length: > 0 } x264 ? x264.ToLowerInvariant() switch
+            {
+                "direct" => X264Mode.Direct,
+                "hints" => X264Mode.DirectWithHints,
+                "libavcodec" => X264Mode.Libavcodec,
+                _ => throw new InvalidOperationException("Mixer:X264 must be direct, hints or libavcodec"),
+            } : d.X264Mode,
         };
         if (output.Validate() is { } error) throw new InvalidOperationException("Mixer: " + error);
         var layout = (s["GuestLayout"] ?? "pip").ToLowerInvariant();
