@@ -39,10 +39,31 @@ public sealed unsafe class DecodedPicture : IDisposable
     private I420Frame? _converted;
     private GCHandle _pin;
 
-    internal DecodedPicture(VideoDecoder owner, IntPtr frame)
+    internal DecodedPicture(VideoDecoder? owner, IntPtr frame)
     {
         _owner = owner;
         _frame = frame;
+    }
+
+    /// <summary>The AVFrame behind an in-place picture (zero for a converted one).</summary>
+    internal IntPtr Frame => _converted == null && InUse ? _frame : IntPtr.Zero;
+
+    /// <summary>
+    /// A new picture holding its own reference to <paramref name="source"/>'s buffers (no copy; thread-safe, the
+    /// buffers are reference-counted), owned by no decoder: it frees itself when disposed. Null when out of memory.
+    /// </summary>
+    internal static DecodedPicture? Reference(IntPtr source, int width, int height, long pts)
+    {
+        var frame = FFmpeg.av_frame_alloc();
+        if (frame == IntPtr.Zero) return null;
+        if (FFmpeg.av_frame_ref(frame, source) < 0)
+        {
+            FFmpeg.av_frame_free(ref frame);
+            return null;
+        }
+        var picture = new DecodedPicture(null, frame);
+        picture.Adopt(width, height, pts);
+        return picture;
     }
 
     public int Width { get; private set; }
@@ -55,6 +76,11 @@ public sealed unsafe class DecodedPicture : IDisposable
     internal void TakeFrom(IntPtr received, int width, int height, long pts)
     {
         FFmpeg.av_frame_move_ref(_frame, received);
+        Adopt(width, height, pts);
+    }
+
+    private void Adopt(int width, int height, long pts)
+    {
         (Width, Height, Pts, InUse) = (width, height, pts, true);
         View = new PictureView(width, height,
             AvFrameLayout.GetData(_frame, 0), AvFrameLayout.GetLinesize(_frame, 0),

@@ -55,6 +55,7 @@ public sealed class RoomMixer : IAsyncDisposable
     private readonly Action _wakeUp;
     private const int WakeIntervalMs = 5;
 
+    private DecodedPictureExchange? _exchange;
     private volatile LayoutDescription _layout;
     private LayoutDescription? _appliedLayout;
     private VideoCompositor _compositor;
@@ -118,8 +119,14 @@ public sealed class RoomMixer : IAsyncDisposable
         return encoder;
     }
 
-    /// <summary>Starts mixing <paramref name="room"/> into <paramref name="sinks"/>; null with a reason if the codecs cannot open.</summary>
-    public static RoomMixer? TryStart(SfuServer sfu, string room, RoomMixerOptions options, IReadOnlyList<IFlvSink> sinks, out string? reason)
+    /// <summary>
+    /// Starts mixing <paramref name="room"/> into <paramref name="sinks"/>; null with a reason if the codecs cannot open.
+    /// With an <paramref name="exchange"/> shared by the process's mixers, this mixer publishes the pictures it decodes
+    /// of its own room's participants and takes a linked room's (a PK opponent's) from that room's mixer instead of
+    /// decoding them again.
+    /// </summary>
+    public static RoomMixer? TryStart(SfuServer sfu, string room, RoomMixerOptions options, IReadOnlyList<IFlvSink> sinks, out string? reason,
+        DecodedPictureExchange? exchange = null)
     {
         reason = options.Validate();
         if (reason != null) return null;
@@ -128,6 +135,7 @@ public sealed class RoomMixer : IAsyncDisposable
         var aac = AacEncoder.TryCreate(options.AudioBitrateBitsPerSecond, out reason);
         if (aac == null) { encoder.Dispose(); return null; }
         var mixer = new RoomMixer(sfu, room, options, sinks, new VideoCompositor(options.Compositor), encoder, aac);
+        mixer._exchange = exchange;
         mixer._originMs = mixer._clock.NowMs - options.ClockPacedDelayMs;
         mixer.WriteMetadata();
         mixer._thread.Start();
@@ -154,6 +162,10 @@ public sealed class RoomMixer : IAsyncDisposable
     public long DecodeRefusals { get; private set; }
     public string? LastDecodeRefusal { get; private set; }
     public long FramesIgnored { get; private set; }
+    /// <summary>Video frames of a linked room's participant not decoded here: that room's mixer decoded them and shared the picture.</summary>
+    public long FramesDecodedElsewhere { get; private set; }
+    /// <summary>Pictures taken from another mixer through the <see cref="DecodedPictureExchange"/>.</summary>
+    public long SharedPicturesUsed { get; private set; }
     /// <summary>Video frames not fed to a decoder because it waits for a keyframe (start, after a refusal); one is requested meanwhile.</summary>
     public long FramesAwaitingKeyFrame { get; private set; }
     public long ModeSwitches { get; private set; }
@@ -358,6 +370,7 @@ public sealed class RoomMixer : IAsyncDisposable
             _sources.Remove(id);
             _audioMixer.RemoveSource(id);
             _compositor.Remove(id);
+            _exchange?.Withdraw(this, id);
         }
         foreach (var p in layout.Participants)
         {
@@ -395,6 +408,14 @@ public sealed class RoomMixer : IAsyncDisposable
         if (!_sources.TryGetValue(id, out var source)) { FramesIgnored++; return; }
         var mediaMs = ToOwnClock(room, frame.MediaTimeMs);
         var isMaster = id == Master;
+        if (_exchange != null && !isMaster && room != Room && _exchange.IsPublishedFor(id, this))
+        {
+            // Its own room's mixer decodes this stream and shares the pictures (PullShared). Should it stop, this
+            // mixer's decoder starts again from a keyframe.
+            source.AwaitingKeyFrame = true;
+            FramesDecodedElsewhere++;
+            return;
+        }
 
         // Decode every frame of a tile (the anchor's too while passed through, so a switch back to the composite has
         // its picture at once).
@@ -467,13 +488,30 @@ public sealed class RoomMixer : IAsyncDisposable
             return false;
         }
         (source.Width, source.Height) = (picture.Width, picture.Height);
+        // Shared with the other mixers (a PK opponent shows this room's anchor too) before the compositor takes it.
+        if (_exchange != null && id.StartsWith(Room + "/", StringComparison.Ordinal)) _exchange.Publish(this, id, picture);
         // The compositor reads the decoder's frame in place and gives it back when the next one comes.
         _compositor.Submit(id, picture, _clock.NowMs);
         return true;
     }
 
+    /// <summary>Hands the compositor the newest pictures other mixers decoded of this layout's linked-room participants.</summary>
+    private void PullShared()
+    {
+        if (_exchange == null) return;
+        foreach (var source in _sources.Values)
+        {
+            if (source.Id.StartsWith(Room + "/", StringComparison.Ordinal)) continue;
+            if (_exchange.TakeNewer(source.Id, this, ref source.SharedSeq) is not { } picture) continue;
+            (source.Width, source.Height) = (picture.Width, picture.Height);
+            SharedPicturesUsed++;
+            _compositor.Submit(source.Id, picture, _clock.NowMs);
+        }
+    }
+
     private void ComposeAndWrite(long mediaMs, long startTicks, bool recordLatency)
     {
+        PullShared();
         var canvas = _compositor.Compose(_clock.NowMs);
         canvas.Pts = _encoderPts++;
         _encoded.Clear();
@@ -653,6 +691,8 @@ public sealed class RoomMixer : IAsyncDisposable
         var stopped = await Task.Run(() => _thread.Join(TimeSpan.FromSeconds(10)));
         foreach (var ingest in _ingests.Values) ingest.Dispose();
         _ingests.Clear();
+        // The other mixers go back to decoding what this one shared.
+        _exchange?.WithdrawAll(this);
         if (!stopped)
         {
             // The thread is still inside a codec call: freeing the codecs under it would crash the process (a double
@@ -706,6 +746,8 @@ public sealed class RoomMixer : IAsyncDisposable
         public long LastKeyFrameRequestTicks;
         public OpusDecoder? Opus;
         public int Width, Height;
+        /// <summary>The last shared picture taken (<see cref="DecodedPictureExchange.TakeNewer"/>).</summary>
+        public long SharedSeq;
 
         public void Dispose()
         {

@@ -37,6 +37,8 @@ public sealed class RoomMixers : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Room, string Participant), ParticipantRole> _publisherRoles = new();
     private readonly Timer _idleTimer;
     private readonly object _startLock = new();
+    /// <summary>Decoded pictures shared between the rooms' mixers: in a PK each anchor's stream is decoded once, not once per room.</summary>
+    private readonly DecodedPictureExchange _pictures = new();
 
     public RoomMixers(MixerSettings settings, SfuServer sfu, RoomEvents events, StageService stage, PkService pk, RoomPresence presence,
         PublishGate gate, ILogger<RoomMixers> log)
@@ -100,7 +102,7 @@ public sealed class RoomMixers : IAsyncDisposable
             rtmp.Start();
             sinks.Add(rtmp);
         }
-        var mixer = RoomMixer.TryStart(_sfu, room, Settings.Output, sinks, out var reason)
+        var mixer = RoomMixer.TryStart(_sfu, room, Settings.Output, sinks, out var reason, _pictures)
             ?? throw new InvalidOperationException("mixer: " + reason);
         var entry = new Entry(mixer, broadcast, rtmp);
         entry.Listener = _events.Listen(room, new EventFeed(this, room));
@@ -185,6 +187,7 @@ public sealed class RoomMixers : IAsyncDisposable
         await _idleTimer.DisposeAsync();
         foreach (var room in _rooms.Keys.ToArray())
             if (_rooms.TryRemove(room, out var entry)) await entry.DisposeAsync();
+        _pictures.Dispose();
     }
 
     /// <summary>The room's events, in order, on the room's pump: stage/PK changes re-lay the composite; money events go in-band.</summary>
@@ -247,6 +250,8 @@ public static class MixerMetrics
             eventsInBand = m.EventsWritten,
             eventsLate = m.EventsLate,
             decodeRefusals = m.DecodeRefusals,
+            framesDecodedElsewhere = m.FramesDecodedElsewhere,
+            sharedPicturesUsed = m.SharedPicturesUsed,
             modeSwitches = m.ModeSwitches,
             mixLatencyP50Ms = Pct(0.5),
             mixLatencyP95Ms = Pct(0.95),

@@ -47,6 +47,8 @@ internal static unsafe partial class FFmpeg
     [LibraryImport(NativeLibraries.AvUtil)]
     public static partial void av_frame_move_ref(IntPtr destination, IntPtr source);
     [LibraryImport(NativeLibraries.AvUtil)]
+    public static partial int av_frame_ref(IntPtr destination, IntPtr source);
+    [LibraryImport(NativeLibraries.AvUtil)]
     public static partial int av_frame_get_buffer(IntPtr frame, int align);
     [LibraryImport(NativeLibraries.AvUtil)]
     public static partial int av_frame_make_writable(IntPtr frame);
