@@ -31,6 +31,7 @@ public static class MixBenchmark
         var x264Modes = new List<X264Mode> { X264Mode.Direct };
         var rounds = 1;
         var sideBySide = true;
+        var pkPair = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -40,6 +41,7 @@ public static class MixBenchmark
                 case "--encoder": encoders = Next().Split(',').ToList(); break;
                 case "--preset": preset = Next(); break;
                 case "--sequential": sideBySide = false; break;
+                case "--pk-pair": pkPair = true; break;
                 case "--rounds": rounds = Math.Clamp(int.Parse(Next(), CultureInfo.InvariantCulture), 1, 10); break;
                 case "--fps": fps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--x264": x264Modes = Next() switch
@@ -67,6 +69,11 @@ public static class MixBenchmark
             MakeInput(b, "testsrc2=size=1280x720:rate=" + fps + ",hue=H=2*PI*t/5", fps);
             var unitsA = ReplayPublisher.SplitAccessUnits(File.ReadAllBytes(a));
             var unitsB = ReplayPublisher.SplitAccessUnits(File.ReadAllBytes(b));
+            if (pkPair)
+            {
+                await RunPkPairsAsync(preset, fps, seconds, rounds, unitsA, unitsB, a, b, dir.FullName);
+                return 0;
+            }
             foreach (var encoder in encoders)
             {
                 // libx265 has one way; libx264 is run in each asked mode (libavcodec's wrapper, direct, direct + hints).
@@ -87,7 +94,8 @@ public static class MixBenchmark
                         // Two CLIs in the window: one as fast as it can read the files (its best case), one reading them at their
                         // frame rate (-re) as a live mixer would receive them.
                         CliRuns? paced = null;
-                        var (ours, cli) = await RunOursAsync(encoder, preset, fps, seconds, unitsA, unitsB, modes, stop =>
+                        var plans = modes.Select((m, i) => PkRoom("mb" + i.ToString(CultureInfo.InvariantCulture), m, unitsA, unitsB)).ToList();
+                        var (ours, cli) = await RunOursAsync(encoder, preset, fps, seconds, plans, stop =>
                         {
                             var live = Task.Run(() => LoopFfmpeg(encoder, preset, a, b, dir.FullName, stop, paced: true));
                             var batch = LoopFfmpeg(encoder, preset, a, b, dir.FullName, stop);
@@ -103,7 +111,7 @@ public static class MixBenchmark
                     else
                     {
                         results = [];
-                        foreach (var mode in modes) results.Add((mode, (await RunOursAsync(encoder, preset, fps, seconds, unitsA, unitsB, [mode])).Ours[0]));
+                        foreach (var mode in modes) results.Add((mode, (await RunOursAsync(encoder, preset, fps, seconds, [PkRoom("mb0", mode, unitsA, unitsB)])).Ours[0]));
                         theirs = RunFfmpeg(encoder, preset, a, b, dir.FullName);
                     }
                     // ffmpeg's figure includes its start (probing, opening codecs) in every run, which ours (a window in steady
@@ -130,10 +138,9 @@ public static class MixBenchmark
                 if (rounds > 1)
                     foreach (var (mode, list) in ratios)
                     {
-                        static string Range(IEnumerable<double> xs, string f) { var o = xs.Order().ToArray(); return $"median {o[o.Length / 2].ToString(f, CultureInfo.InvariantCulture)} ({o[0].ToString(f, CultureInfo.InvariantCulture)}–{o[^1].ToString(f, CultureInfo.InvariantCulture)})"; }
                         var label = encoder == "libx264" ? $"{encoder} {preset} [{mode}]" : $"{encoder} {preset}";
-                        Console.WriteLine($"{label} over {rounds} rounds: CoStream frames/CPU-s {Range(list.Select(r => r.Ours), "F1")}; ratio to the CLI whole run {Range(list.Select(r => r.Whole), "F2")}, steady state {Range(list.Select(r => r.Steady), "F2")}"
-                            + (pacedRatios[mode].Count > 0 ? $", paced CLI steady state {Range(pacedRatios[mode], "F2")}" : ""));
+                        Console.WriteLine($"{label} over {rounds} rounds: CoStream frames/CPU-s {Spread(list.Select(r => r.Ours), "F1")}; ratio to the CLI whole run {Spread(list.Select(r => r.Whole), "F2")}, steady state {Spread(list.Select(r => r.Steady), "F2")}"
+                            + (pacedRatios[mode].Count > 0 ? $", paced CLI steady state {Spread(pacedRatios[mode], "F2")}" : ""));
                     }
             }
             return 0;
@@ -158,38 +165,111 @@ public static class MixBenchmark
     }
 
     /// <summary>
-    /// Runs one mixer per mode at once (rooms mb0, mb1, …, each fed by its own two replayed publishers through one SFU) and
-    /// measures them over the same window, so the shared machine's slower or faster minutes hit every mode alike. With
+    /// A PK as deployed: two rooms, each with its own mixed output. In one window: a pair of mixers sharing decoded
+    /// pictures (each anchor decoded once), a pair not sharing (each mixer decodes both anchors), and the ffmpeg CLI —
+    /// in odd rounds making both outputs in one process with <c>split</c> (each input decoded once: a CLI user sharing
+    /// decodes), in even rounds one output per process (one CLI per room, each decoding both inputs), looping. Figures
+    /// are per output frame.
+    /// </summary>
+    private static async Task RunPkPairsAsync(string preset, int fps, double seconds, int rounds, List<byte[]> unitsA, List<byte[]> unitsB,
+        string a, string b, string dir)
+    {
+        const string encoder = "libx264";
+        var rows = new List<(bool Split, double Shared, double NotShared, double Whole, double Steady)>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var split = round % 2 == 1;
+            using var exchange = new DecodedPictureExchange();
+            var plans = PkPair("ps-a", "ps-b", "shared", unitsA, unitsB, exchange).Concat(PkPair("pn-a", "pn-b", "not shared", unitsA, unitsB, null)).ToList();
+            var (ours, cli) = await RunOursAsync(encoder, preset, fps, seconds, plans, stop => LoopFfmpeg(encoder, preset, a, b, dir, stop, pkPair: split));
+            Result Pair(int first) => new(ours[first].Frames + ours[first + 1].Frames, ours[first].CpuSeconds + ours[first + 1].CpuSeconds, 0,
+                Math.Max(ours[first].P50Ms, ours[first + 1].P50Ms), Math.Max(ours[first].P95Ms, ours[first + 1].P95Ms), Math.Max(ours[first].P99Ms, ours[first + 1].P99Ms));
+            var (withSharing, without) = (Pair(0), Pair(2));
+            var start = RunFfmpeg(encoder, preset, a, b, dir, frames: 1, pkPair: split);
+            var whole = new Result(cli!.Frames, cli.CpuSeconds, 0, 0, 0, 0);
+            var steady = new Result(cli.Frames - cli.Runs * start.Frames, Math.Max(0.01, cli.CpuSeconds - cli.Runs * start.CpuSeconds), 0, 0, 0, 0);
+            var tag = rounds > 1 ? $" (round {round}/{rounds})" : "";
+            var what = split ? "both outputs in one process (split)" : "one process per room's output";
+            Console.WriteLine($"PK pair{tag}: mixers sharing decoded pictures {withSharing.FramesPerCpuSecond:F1} output frames/CPU-s ({withSharing.Frames} frames, {withSharing.CpuSeconds:F2} CPU-s; latency p95 ≤ {withSharing.P95Ms:F1} ms); not sharing {without.FramesPerCpuSecond:F1} ({without.Frames} frames, {without.CpuSeconds:F2} CPU-s; p95 ≤ {without.P95Ms:F1} ms): sharing saves {1 - without.FramesPerCpuSecond / withSharing.FramesPerCpuSecond:P0} of the CPU");
+            Console.WriteLine($"PK pair{tag}: ffmpeg CLI, {what}, in the same window: {whole.FramesPerCpuSecond:F1} output frames/CPU-s whole, {steady.FramesPerCpuSecond:F1} steady ({cli.Runs} runs, {cli.Frames} frames, {cli.CpuSeconds:F2} CPU-s; its start {start.CpuSeconds:F2} CPU-s)");
+            Console.WriteLine($"PK pair{tag}: ratio sharing mixers / CLI {what} = {withSharing.FramesPerCpuSecond / whole.FramesPerCpuSecond:F2}x whole, {withSharing.FramesPerCpuSecond / steady.FramesPerCpuSecond:F2}x steady");
+            rows.Add((split, withSharing.FramesPerCpuSecond, without.FramesPerCpuSecond, withSharing.FramesPerCpuSecond / whole.FramesPerCpuSecond,
+                withSharing.FramesPerCpuSecond / steady.FramesPerCpuSecond));
+        }
+        if (rounds > 1)
+        {
+            Console.WriteLine($"PK pair over {rounds} rounds: sharing {Spread(rows.Select(r => r.Shared), "F1")} output frames/CPU-s, not sharing {Spread(rows.Select(r => r.NotShared), "F1")}");
+            foreach (var split in new[] { true, false })
+                if (rows.Any(r => r.Split == split))
+                    Console.WriteLine($"PK pair over {rounds} rounds: ratio sharing mixers / CLI {(split ? "split (one process)" : "per room")}: whole {Spread(rows.Where(r => r.Split == split).Select(r => r.Whole), "F2")}, steady {Spread(rows.Where(r => r.Split == split).Select(r => r.Steady), "F2")}");
+        }
+    }
+
+    /// <summary>"median (min–max)" of some figures.</summary>
+    private static string Spread(IEnumerable<double> values, string format)
+    {
+        var o = values.Order().ToArray();
+        return $"median {o[o.Length / 2].ToString(format, CultureInfo.InvariantCulture)} ({o[0].ToString(format, CultureInfo.InvariantCulture)}–{o[^1].ToString(format, CultureInfo.InvariantCulture)})";
+    }
+
+    /// <summary>One room of a run: its mixer's layout, the rooms it links (a PK opponent's), its publishers, the exchange it shares pictures through.</summary>
+    private sealed record RoomPlan(string Room, string Label, X264Mode Mode, LayoutDescription Layout, string[] Links,
+        (string Room, string Name, List<byte[]> Units)[] Publishers, DecodedPictureExchange? Exchange = null);
+
+    /// <summary>The benchmark's PK room: both inputs published into it, anchor-a on the left, anchor-b (as the opponent) on the right.</summary>
+    private static RoomPlan PkRoom(string room, X264Mode mode, List<byte[]> unitsA, List<byte[]> unitsB) =>
+        new(room, mode.ToString(), mode, new LayoutDescription(LayoutKind.Pk,
+        [
+            new LayoutParticipant(RoomMixer.SourceId(room, "anchor-a"), ParticipantRole.Anchor, room),
+            new LayoutParticipant(RoomMixer.SourceId(room, "anchor-b"), ParticipantRole.PkAnchor, "other"),
+        ]), [], [(room, "anchor-a", unitsA), (room, "anchor-b", unitsB)]);
+
+    /// <summary>
+    /// A real PK pair: anchor A publishes in room <paramref name="roomA"/>, anchor B in <paramref name="roomB"/>; each
+    /// room's mixer shows its own anchor left and the opponent right (linked rooms), sharing decoded pictures through
+    /// <paramref name="exchange"/> when given.
+    /// </summary>
+    private static RoomPlan[] PkPair(string roomA, string roomB, string label, List<byte[]> unitsA, List<byte[]> unitsB, DecodedPictureExchange? exchange)
+    {
+        RoomPlan One(string own, string other, List<byte[]>? units) => new(own, label, X264Mode.Direct, new LayoutDescription(LayoutKind.Pk,
+        [
+            new LayoutParticipant(RoomMixer.SourceId(own, "anchor"), ParticipantRole.Anchor, own),
+            new LayoutParticipant(RoomMixer.SourceId(other, "anchor"), ParticipantRole.PkAnchor, other),
+        ]), [other], units == null ? [] : [(own, "anchor", units)], exchange);
+        return [One(roomA, roomB, unitsA), One(roomB, roomA, unitsB)];
+    }
+
+    /// <summary>
+    /// Runs every planned room's mixer at once (one SFU; each room fed by its own replayed publishers) and measures them
+    /// over the same window, so the shared machine's slower or faster minutes hit every room alike. With
     /// <paramref name="cli"/>, the ffmpeg CLI composes the same inputs over and over during that window too.
     /// </summary>
     private static async Task<(List<Result> Ours, CliRuns? Cli)> RunOursAsync(string encoder, string preset, int fps, double seconds,
-        List<byte[]> unitsA, List<byte[]> unitsB, IReadOnlyList<X264Mode> modes, Func<CancellationToken, CliRuns>? cli = null)
+        IReadOnlyList<RoomPlan> plans, Func<CancellationToken, CliRuns>? cli = null)
     {
         await using var sfu = SfuServer.Start(new SfuOptions());
         var before = ThreadCpu.Snapshot();
         var processName = before.TryGetValue(Environment.ProcessId, out var main) ? main.Name : "";
-        var rigs = new List<(string Room, X264Mode Mode, RoomMixer Mixer, CountingSink Sink, ReplayPublisher A, ReplayPublisher B)>();
+        var rigs = new List<(string Room, string Label, RoomMixer Mixer, CountingSink Sink)>();
+        var publishers = new List<ReplayPublisher>();
         try
         {
-            for (var i = 0; i < modes.Count; i++)
+            foreach (var plan in plans)
             {
-                var room = "mb" + i.ToString(CultureInfo.InvariantCulture);
                 var sink = new CountingSink();
                 var options = new RoomMixerOptions
                 {
                     Encoder = encoder, Width = 1280, Height = 720, Fps = fps, Preset = preset, Passthrough = false,
-                    VideoBitrateBitsPerSecond = 2_500_000, GopSeconds = 2, X264Mode = modes[i],
+                    VideoBitrateBitsPerSecond = 2_500_000, GopSeconds = 2, X264Mode = plan.Mode,
                 };
-                var mixer = RoomMixer.TryStart(sfu, room, options, [sink], out var reason) ?? throw new InvalidOperationException(reason);
-                mixer.SetLayout(new LayoutDescription(LayoutKind.Pk,
-                [
-                    new LayoutParticipant(RoomMixer.SourceId(room, "anchor-a"), ParticipantRole.Anchor, room),
-                    new LayoutParticipant(RoomMixer.SourceId(room, "anchor-b"), ParticipantRole.PkAnchor, "other"),
-                ]));
-                var pa = await ReplayPublisher.StartAsync(sfu, room, "anchor-a", unitsA, fps);
-                var pb = await ReplayPublisher.StartAsync(sfu, room, "anchor-b", unitsB, fps);
-                rigs.Add((room, modes[i], mixer, sink, pa, pb));
+                var mixer = RoomMixer.TryStart(sfu, plan.Room, options, [sink], out var reason, plan.Exchange) ?? throw new InvalidOperationException(reason);
+                foreach (var link in plan.Links) mixer.LinkRoom(link);
+                mixer.SetLayout(plan.Layout);
+                rigs.Add((plan.Room, plan.Label, mixer, sink));
             }
+            foreach (var plan in plans)
+                foreach (var (room, name, units) in plan.Publishers)
+                    publishers.Add(await ReplayPublisher.StartAsync(sfu, room, name, units, fps));
             // Warm-up: connections, then both sources decoding (the replayed streams ignore keyframe requests, so a source
             // whose first keyframe was missed starts at the next one, up to 2 s later): the window starts once no frame has
             // been clock-paced (no anchor picture) or left undecoded for 500 ms, in every room.
@@ -224,7 +304,7 @@ public static class MixBenchmark
             var totalFrames = ends.Select((e, i) => e.Frames - starts[i].Frames).Sum();
             for (var i = 0; i < rigs.Count; i++)
             {
-                var (room, mode, mixer, _, pa, pb) = rigs[i];
+                var (room, label, mixer, _) = rigs[i];
                 long counted = 0;
                 foreach (var (thread, ticks) in delta)
                 {
@@ -241,7 +321,7 @@ public static class MixBenchmark
                 double Pct(double p) => window.Length == 0 ? double.NaN : window[Math.Min(window.Length - 1, (int)(window.Length * p))] / 1000.0;
                 var hinted = ends[i].Hinted - starts[i].Hinted;
                 var encodedMbs = ends[i].Encoded - starts[i].Encoded;
-                Console.WriteLine($"  {room} [{mode}]: {frames} frames ({ends[i].Paced - starts[i].Paced} clock-paced) in the window, {(ends[i].Bytes - starts[i].Bytes) * 8 / elapsed / 1000:F0} kbit/s out (video + audio); {mixer.FramesAwaitingKeyFrame} frames before a keyframe, {mixer.DecodeRefusals} decode refusals, {mixer.FramesIgnored} ignored; inputs sent {pa.FramesSent}/{pb.FramesSent}");
+                Console.WriteLine($"  {room} [{label}]: {frames} frames ({ends[i].Paced - starts[i].Paced} clock-paced) in the window, {(ends[i].Bytes - starts[i].Bytes) * 8 / elapsed / 1000:F0} kbit/s out (video + audio); {mixer.FramesAwaitingKeyFrame} frames before a keyframe, {mixer.DecodeRefusals} decode refusals, {mixer.FramesIgnored} ignored, {mixer.FramesDecodedElsewhere} decoded by another room's mixer ({mixer.SharedPicturesUsed} shared pictures used)");
                 Console.WriteLine($"  {room} encoder: {mixer.EncoderBackend}; macroblocks hinted unchanged: {hinted} of {encodedMbs} ({100.0 * hinted / Math.Max(1, encodedMbs):F1} %)");
                 foreach (var c in mixer.IngestCounters) Console.WriteLine($"  {room} ingest: " + c);
                 if (mixer.Failure != null) throw new InvalidOperationException(mixer.Failure);
@@ -254,12 +334,8 @@ public static class MixBenchmark
         }
         finally
         {
-            foreach (var r in rigs)
-            {
-                await r.A.DisposeAsync();
-                await r.B.DisposeAsync();
-                await r.Mixer.DisposeAsync();
-            }
+            foreach (var p in publishers) await p.DisposeAsync();
+            foreach (var r in rigs) await r.Mixer.DisposeAsync();
         }
     }
 
@@ -267,29 +343,44 @@ public static class MixBenchmark
     private sealed record CliRuns(int Runs, long Frames, double CpuSeconds);
 
     /// <summary>Runs the CLI composition back to back until <paramref name="stop"/>; every run started is completed and counted.</summary>
-    private static CliRuns LoopFfmpeg(string encoder, string preset, string a, string b, string dir, CancellationToken stop, bool paced = false)
+    private static CliRuns LoopFfmpeg(string encoder, string preset, string a, string b, string dir, CancellationToken stop, bool paced = false, bool pkPair = false)
     {
         var (runs, frames, cpu) = (0, 0L, 0.0);
         do
         {
-            var r = RunFfmpeg(encoder, preset, a, b, dir, paced: paced);
+            var r = RunFfmpeg(encoder, preset, a, b, dir, paced: paced, pkPair: pkPair);
             (runs, frames, cpu) = (runs + 1, frames + r.Frames, cpu + r.CpuSeconds);
         } while (!stop.IsCancellationRequested);
         return new CliRuns(runs, frames, cpu);
     }
 
-    private static Result RunFfmpeg(string encoder, string preset, string a, string b, string dir, int frames = 0, bool paced = false)
+    /// <summary>
+    /// The same composition by the ffmpeg CLI. With <paramref name="pkPair"/>, both rooms' outputs of a PK from one
+    /// process (each input decoded once, <c>split</c> to both compositions: what a CLI user sharing decodes would write);
+    /// frames are then counted over both outputs.
+    /// </summary>
+    private static Result RunFfmpeg(string encoder, string preset, string a, string b, string dir, int frames = 0, bool paced = false, bool pkPair = false)
     {
         var re = paced ? new[] { "-re" } : [];
-        var output = Path.Combine(dir, paced ? "ffmpeg-out-paced.mkv" : "ffmpeg-out.mkv");
+        var outputs = pkPair
+            ? new[] { Path.Combine(dir, "ffmpeg-pk-a.mkv"), Path.Combine(dir, "ffmpeg-pk-b.mkv") }
+            : [Path.Combine(dir, paced ? "ffmpeg-out-paced.mkv" : "ffmpeg-out.mkv")];
+        var graph = pkPair
+            ? "[0:v]split[a1][a2];[1:v]split[b1][b2];[a1]crop=640:720[l1];[b1]crop=640:720[r1];[l1][r1]hstack=inputs=2[v0];"
+              + "[b2]crop=640:720[l2];[a2]crop=640:720[r2];[l2][r2]hstack=inputs=2[v1]"
+            : "[0:v]crop=640:720[l];[1:v]crop=640:720[r];[l][r]hstack=inputs=2[v0]";
+        string[] Output(int i, string file) =>
+        [
+            "-map", $"[v{i}]", "-c:v", encoder, "-preset", preset, "-tune", "zerolatency", "-threads", "1", "-b:v", "2500k", "-g", "60", "-bf", "0",
+            .. encoder == "libx265" ? new[] { "-x265-params", "pools=none:frame-threads=1:log-level=error" } : [],
+            .. frames > 0 ? new[] { "-frames:v", frames.ToString(CultureInfo.InvariantCulture) } : [],
+            "-f", "matroska", file,
+        ];
         string[] args =
         [
             "-hide_banner", "-loglevel", "error", "-y", "-threads", "1", .. re, "-i", a, "-threads", "1", .. re, "-i", b,
-            "-filter_threads", "1", "-filter_complex", "[0:v]crop=640:720[l];[1:v]crop=640:720[r];[l][r]hstack=inputs=2[v]",
-            "-map", "[v]", "-c:v", encoder, "-preset", preset, "-tune", "zerolatency", "-threads", "1", "-b:v", "2500k", "-g", "60", "-bf", "0",
-            .. encoder == "libx265" ? new[] { "-x265-params", "pools=none:frame-threads=1:log-level=error" } : [],
-            .. frames > 0 ? new[] { "-frames:v", frames.ToString(CultureInfo.InvariantCulture) } : [],
-            "-f", "matroska", output,
+            "-filter_threads", "1", "-filter_complex", graph,
+            .. outputs.SelectMany((file, i) => Output(i, file)),
         ];
         // The CPU time of ffmpeg is read by a shell that waited for it: its children's user + system time (/proc/$$/stat
         // fields cutime and cstime, in clock ticks), printed on the last line of stderr. That is every thread of ffmpeg (it
@@ -302,7 +393,7 @@ public static class MixBenchmark
         if (process.ExitCode != 0) throw new InvalidOperationException("ffmpeg failed: " + err);
         var ticks = err.Split('\n').Last(l => l.StartsWith("cpu-ticks ", StringComparison.Ordinal)).Split(' ');
         var cpu = (long.Parse(ticks[1], CultureInfo.InvariantCulture) + long.Parse(ticks[2], CultureInfo.InvariantCulture)) / 100.0;
-        var count = CountFrames(output);
+        var count = outputs.Sum(CountFrames);
         return new Result(count, cpu, 0, 0, 0, 0);
     }
 
