@@ -13,6 +13,8 @@ namespace CoStream.Mixer.Pipeline;
 public sealed class DecodedPictureExchange : IDisposable
 {
     private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    /// <summary>One sequence for every slot: a source withdrawn and published again starts above anything a taker has seen.</summary>
+    private long _seq;
     private bool _disposed;
 
     public long PicturesPublished { get; private set; }
@@ -39,7 +41,7 @@ public sealed class DecodedPictureExchange : IDisposable
             slot.Publisher = publisher;
             old = slot.Picture;
             slot.Picture = copy;
-            slot.Seq++;
+            slot.Seq = ++_seq;
             PicturesPublished++;
         }
         old?.Dispose();
