@@ -1,5 +1,7 @@
+using CoStream.LoadTest.Mix;
 using CoStream.Mixer.Codecs;
 using CoStream.Mixer.Compose;
+using CoStream.Mixer.Tests.Flv;
 
 namespace CoStream.Mixer.Tests.Codecs;
 
@@ -119,5 +121,33 @@ public class DecodeInPlaceTests
         Assert.False(b.InUse);
         fromFrames.Dispose();
         Assert.False(c.InUse);
+    }
+
+    [Fact]
+    public void AStreamIn422_IsConvertedOnce_AndReadLikeTheCopyingPath()
+    {
+        // H.264 High 4:2:2 (a camera or OBS may send it): not 4:2:0, so the decoder converts into its recycled pictures
+        // and the in-place picture wraps one of those.
+        var r = MediaTools.Run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10",
+            "-frames:v", "8", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv422p", "-bsf:v", "h264_metadata=aud=insert", "-f", "h264", "pipe:1"]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var units = ReplayPublisher.SplitAccessUnits(r.Stdout);
+        Assert.Equal(8, units.Count);
+        using var copying = VideoDecoder.TryCreate(VideoCodec.H264, out var reason)!;
+        using var inPlace = VideoDecoder.TryCreate(VideoCodec.H264, out reason, recycledPictures: 2)!;
+        var copies = new List<I420Frame>();
+        DecodedPicture? previous = null;
+        for (var i = 0; i < units.Count; i++)
+        {
+            copies.Clear();
+            Assert.True(copying.Decode(units[i], i, copies).Ok);
+            Assert.True(inPlace.DecodeInPlace(units[i], i, out var picture).Ok);
+            Assert.Equal(Assert.Single(copies).Buffer, picture!.ToI420Frame().Buffer);
+            Assert.Equal(320, picture.View.StrideY); // a packed, converted picture
+            previous?.Dispose(); // double buffering, as the compositor does
+            previous = picture;
+        }
+        previous!.Dispose();
+        Assert.False(previous.InUse);
     }
 }
