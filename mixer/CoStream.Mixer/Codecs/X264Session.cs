@@ -86,6 +86,14 @@ internal sealed unsafe class X264Session : IDisposable
                 if (rc != 0) { reason = $"x264 option {name}={value} refused ({rc})"; return null; }
             }
             if (!o.SceneCutKeyframes && X264.x264_param_parse((IntPtr)p, "scenecut", "0") != 0) { reason = "x264 option scenecut refused"; return null; }
+            if (o.SkipUnchangedMacroblocks)
+            {
+                // x264 reads a frame's hints while it encodes that frame, so it must not hold frames back: no lookahead, a
+                // constant frame rate (with variable-rate input it waits for the next frame's timestamp), and slices rather
+                // than frames across threads — what the zero-latency tune sets anyway.
+                foreach (var (name, value) in new[] { ("rc-lookahead", "0"), ("sync-lookahead", "0"), ("force-cfr", "1"), ("sliced-threads", "1") })
+                    if (X264.x264_param_parse((IntPtr)p, name, value) != 0) { reason = $"x264 option {name} refused"; return null; }
+            }
             *(int*)(p + X264Layout.ParamWidth) = o.Width;
             *(int*)(p + X264Layout.ParamHeight) = o.Height;
             *(int*)(p + X264Layout.ParamCsp) = X264.CspI420;

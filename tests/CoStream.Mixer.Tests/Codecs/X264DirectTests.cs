@@ -175,4 +175,25 @@ public class X264DirectTests
         Assert.Equal(5, VideoRoundTripTests.NalTypes(packets[6].Data).First(t => t is 5 or 1));
         Assert.Equal(1, encoder.FramesRefused);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(0)] // x264 picks the thread count
+    public void HintsWithoutTheZeroLatencyTune_StillEncodeEveryFrameAtOnce(int threads)
+    {
+        // veryfast without zerolatency would look ahead (and with threads, encode frames in parallel): frames held back
+        // would read their hints after the call. Asking for hints turns that off, so each frame comes out of its own call.
+        var options = Options() with { Preset = "veryfast", Tune = "", Threads = threads };
+        using var encoder = VideoEncoder.TryCreate(options, out var reason);
+        Assert.True(encoder != null, reason);
+        var packets = new List<EncodedVideoFrame>();
+        for (var i = 0; i < 20; i++)
+        {
+            var r = encoder!.Encode(Scene(i), false, packets);
+            Assert.True(r.Ok, r.Reason);
+            Assert.Equal(i + 1, packets.Count);
+        }
+        Assert.True(encoder!.MacroblocksHinted > 0);
+        Assert.Equal(20, Decode(packets).Count);
+    }
 }
