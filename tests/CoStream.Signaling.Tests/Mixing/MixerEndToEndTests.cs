@@ -156,7 +156,7 @@ public sealed class MixerEndToEndTests(ITestOutputHelper output)
         return TrimToWholeTags(buffer.ToArray());
     }
 
-    private static byte[] TrimToWholeTags(byte[] flv)
+    internal static byte[] TrimToWholeTags(byte[] flv)
     {
         var at = FlvFormat.FileHeaderSize;
         while (at + FlvFormat.TagHeaderSize <= flv.Length)
