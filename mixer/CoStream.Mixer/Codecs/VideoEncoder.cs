@@ -17,6 +17,7 @@ public sealed class VideoEncoder : IDisposable
     private readonly X264Session? _x264;
     private bool _flushed;
     private bool _disposed;
+    private EncodedFrames? _scratch;
 
     public VideoEncoderOptions Options { get; }
     public long FramesIn { get; private set; }
@@ -140,7 +141,20 @@ public sealed class VideoEncoder : IDisposable
     /// </summary>
     public CodecResult Encode(I420Frame frame, bool forceKeyframe, List<EncodedVideoFrame> output)
     {
+        var scratch = _scratch ??= new EncodedFrames();
+        var result = Encode(frame, forceKeyframe, scratch);
+        for (var i = 0; i < scratch.Count; i++) output.Add(scratch.ToFrame(i));
+        return result;
+    }
+
+    /// <summary>
+    /// Encodes one frame into <paramref name="output"/> (cleared first): the allocation-free form of
+    /// <see cref="Encode(I420Frame, bool, List{EncodedVideoFrame})"/> for a caller that writes the access units out at once.
+    /// </summary>
+    public CodecResult Encode(I420Frame frame, bool forceKeyframe, EncodedFrames output)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        output.Clear();
         if (_flushed) return Refuse("encoder already flushed");
         if (frame.Width != Options.Width || frame.Height != Options.Height)
             return Refuse($"frame is {frame.Width}x{frame.Height}, encoder is {Options.Width}x{Options.Height}");
@@ -168,7 +182,17 @@ public sealed class VideoEncoder : IDisposable
     /// <summary>Signals end of stream and appends whatever the encoder still held.</summary>
     public CodecResult Flush(List<EncodedVideoFrame> output)
     {
+        var scratch = _scratch ??= new EncodedFrames();
+        var result = Flush(scratch);
+        for (var i = 0; i < scratch.Count; i++) output.Add(scratch.ToFrame(i));
+        return result;
+    }
+
+    /// <summary>Signals end of stream; <paramref name="output"/> (cleared first) gets whatever the encoder still held.</summary>
+    public CodecResult Flush(EncodedFrames output)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        output.Clear();
         if (_flushed) return CodecResult.Success;
         _flushed = true;
         if (_x264 != null) return _x264.Flush(output);
@@ -176,7 +200,7 @@ public sealed class VideoEncoder : IDisposable
         return rc < 0 ? Refuse($"avcodec_send_frame(flush): {FFmpeg.ErrorText(rc)}", rc) : Drain(output);
     }
 
-    private unsafe CodecResult Drain(List<EncodedVideoFrame> output)
+    private unsafe CodecResult Drain(EncodedFrames output)
     {
         var ctx = _context!.DangerousGetHandle();
         var pkt = _packet!.DangerousGetHandle();
@@ -186,11 +210,10 @@ public sealed class VideoEncoder : IDisposable
             if (rc == AvConstants.ErrorEAgain || rc == AvConstants.ErrorEof) return CodecResult.Success;
             if (rc < 0) return Refuse($"avcodec_receive_packet: {FFmpeg.ErrorText(rc)}", rc);
             var size = AvPacketLayout.GetInt(pkt, AvPacketLayout.Size);
-            var data = new ReadOnlySpan<byte>(AvPacketLayout.GetData(pkt), size).ToArray();
-            output.Add(new EncodedVideoFrame(data,
+            output.Add(new ReadOnlySpan<byte>(AvPacketLayout.GetData(pkt), size),
                 AvPacketLayout.GetLong(pkt, AvPacketLayout.Pts),
                 AvPacketLayout.GetLong(pkt, AvPacketLayout.Dts),
-                (AvPacketLayout.GetInt(pkt, AvPacketLayout.Flags) & AvConstants.PacketFlagKey) != 0));
+                (AvPacketLayout.GetInt(pkt, AvPacketLayout.Flags) & AvConstants.PacketFlagKey) != 0);
             FFmpeg.av_packet_unref(pkt);
         }
     }

@@ -113,7 +113,7 @@ internal sealed unsafe class X264Session : IDisposable
     }
 
     /// <summary>Encodes one frame; appends what came out (with zero-latency tuning, this frame's access unit).</summary>
-    public CodecResult Encode(I420Frame frame, bool forceKeyframe, List<EncodedVideoFrame> output)
+    public CodecResult Encode(I420Frame frame, bool forceKeyframe, EncodedFrames output)
     {
         ObjectDisposedException.ThrowIf(_encoder == IntPtr.Zero, this);
         byte* mbInfo = null;
@@ -159,7 +159,7 @@ internal sealed unsafe class X264Session : IDisposable
     }
 
     /// <summary>Drains the frames x264 still holds (none with zero-latency settings).</summary>
-    public CodecResult Flush(List<EncodedVideoFrame> output)
+    public CodecResult Flush(EncodedFrames output)
     {
         ObjectDisposedException.ThrowIf(_encoder == IntPtr.Zero, this);
         while (X264.x264_encoder_delayed_frames(_encoder) > 0)
@@ -171,17 +171,16 @@ internal sealed unsafe class X264Session : IDisposable
         return CodecResult.Success;
     }
 
-    private void Collect(IntPtr nals, int count, int size, List<EncodedVideoFrame> output)
+    private void Collect(IntPtr nals, int count, int size, EncodedFrames output)
     {
         if (size <= 0 || count <= 0) return;
         // x264 guarantees the payloads of one call's NAL units lie back to back in memory: the first one's start and
         // the call's total size are the whole access unit.
         var first = *(byte**)((byte*)nals + X264Layout.NalPayload);
-        var data = new ReadOnlySpan<byte>(first, size).ToArray();
-        output.Add(new EncodedVideoFrame(data,
+        output.Add(new ReadOnlySpan<byte>(first, size),
             *(long*)(_pictureOut + X264Layout.PicturePts),
             *(long*)(_pictureOut + X264Layout.PictureDts),
-            *(int*)(_pictureOut + X264Layout.PictureKeyframe) != 0));
+            *(int*)(_pictureOut + X264Layout.PictureKeyframe) != 0);
     }
 
     public void Dispose()

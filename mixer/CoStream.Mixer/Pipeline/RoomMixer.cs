@@ -48,7 +48,7 @@ public sealed class RoomMixer : IAsyncDisposable
     private readonly float[] _left, _right;
     private readonly byte[] _aacFrame = new byte[AacEncoder.MaxFrameBytes];
     private readonly short[] _pcm = new short[OpusDecoder.MaxSamplesPerChannel * 2];
-    private readonly List<EncodedVideoFrame> _encoded = [];
+    private readonly EncodedFrames _encoded = new();
     private readonly ProcessCpuMeter _cpuMeter = new();
     private readonly CpuController? _cpu;
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
@@ -514,12 +514,11 @@ public sealed class RoomMixer : IAsyncDisposable
         PullShared();
         var canvas = _compositor.Compose(_clock.NowMs);
         canvas.Pts = _encoderPts++;
-        _encoded.Clear();
         var result = _encoder.Encode(canvas, _forceKeyframe, _encoded);
         if (!result.Ok) return;
         _forceKeyframe = false;
-        foreach (var au in _encoded)
-            WriteVideo(au.Data, mediaMs, au.IsKeyframe, startTicks, recordLatency);
+        for (var i = 0; i < _encoded.Count; i++)
+            WriteVideo(_encoded.Data(i), mediaMs, _encoded.IsKeyframe(i), startTicks, recordLatency);
     }
 
     private readonly SeiWriter _seiAvc = new(hevc: false);
