@@ -283,6 +283,11 @@ public static class MixBenchmark
             var threads0 = ThreadCpu.Snapshot();
             var starts = rigs.Select(r => (Cpu: r.Mixer.ThreadCpuTime ?? TimeSpan.Zero, Frames: r.Mixer.VideoFramesOut, Paced: r.Mixer.ClockPacedFrames,
                 Bytes: Interlocked.Read(ref r.Sink.Bytes), Hinted: r.Mixer.MacroblocksHinted, Encoded: r.Mixer.MacroblocksEncoded)).ToList();
+            using var sampler = new AllocationSampler();
+            sampler.Start();
+            long exceptions = 0;
+            EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> countException = (_, _) => Interlocked.Increment(ref exceptions);
+            AppDomain.CurrentDomain.FirstChanceException += countException;
             var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
             var gen2 = GC.CollectionCount(2);
             using var windowEnd = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
@@ -329,7 +334,12 @@ public static class MixBenchmark
             }
             foreach (var (thread, ticks) in delta.Where(d => d.Ticks > 0 && !rigs.Any(r => ThreadCpu.Classify(d.Thread, beforeIds, r.Room, processName, r.Mixer.OsThreadId).Counted)))
                 Console.WriteLine($"      {"",-4} {thread.Tid,7} {thread.Name,-16} {ticks,5}  not a mixer's");
-            Console.WriteLine($"  managed allocation over the window, whole process (SFU and publishers too): {allocated / 1024.0 / Math.Max(1, totalFrames):F1} KiB per output frame, {gen2InWindow} gen-2 GCs");
+            sampler.Stop();
+            AppDomain.CurrentDomain.FirstChanceException -= countException;
+            Console.WriteLine($"  exceptions thrown in the process over the window: {Interlocked.Read(ref exceptions)} ({Interlocked.Read(ref exceptions) / elapsed:F0}/s)");
+            Console.WriteLine($"  managed allocation over the window, whole process (SFU and publishers too): {allocated / 1024.0 / Math.Max(1, totalFrames):F1} KiB per output frame, {gen2InWindow} gen-2 GCs; sampled (GCAllocationTick), largest:");
+            foreach (var (thread, type, bytes) in sampler.Top(6))
+                Console.WriteLine($"    {bytes / 1024.0 / Math.Max(1, totalFrames),6:F1} KiB/frame  {thread,-16} {type}");
             return (results, cliRuns);
         }
         finally

@@ -35,8 +35,11 @@ public sealed class RoomMixer : IAsyncDisposable
 
     private readonly SfuServer _sfu;
     private readonly RoomMediaClock _clock;
-    private readonly IReadOnlyList<IFlvSink> _sinks;
+    private readonly IFlvSink[] _sinks;
     private readonly ConcurrentDictionary<string, RoomIngest> _ingests = new(StringComparer.Ordinal);
+    /// <summary>The ingests as the mixer thread walks them (a snapshot replaced on link/unlink: no enumerator per turn).</summary>
+    private volatile KeyValuePair<string, RoomIngest>[] _ingestList = [];
+    private readonly object _ingestLock = new();
     private readonly ConcurrentQueue<MixerEvent> _incomingEvents = new();
     private readonly List<MixerEvent> _pendingEvents = [];
     private readonly Dictionary<string, Source> _sources = new(StringComparer.Ordinal);
@@ -81,7 +84,7 @@ public sealed class RoomMixer : IAsyncDisposable
         _wakeUp = () => _wake.Set();
         Room = room;
         Options = options;
-        _sinks = sinks;
+        _sinks = [.. sinks];
         _clock = sfu.Clocks.Get(room);
         _compositor = compositor;
         _encoder = encoder;
@@ -97,6 +100,7 @@ public sealed class RoomMixer : IAsyncDisposable
         if (options.AdaptiveCpu)
             _cpu = new CpuController(new CpuControllerOptions { Target = options.CpuTarget, Band = Math.Min(0.10, options.CpuTarget / 2) });
         _ingests[room] = AttachIngest(room);
+        _ingestList = [.. _ingests];
         _thread = new Thread(Run) { Name = ThreadName(room), IsBackground = true };
     }
 
@@ -184,12 +188,26 @@ public sealed class RoomMixer : IAsyncDisposable
     /// <summary>Also ingests another room (a PK opponent's); its participants can then appear in layouts.</summary>
     public void LinkRoom(string otherRoom)
     {
-        if (otherRoom != Room) _ingests.GetOrAdd(otherRoom, AttachIngest);
+        if (otherRoom == Room) return;
+        lock (_ingestLock)
+        {
+            // Not GetOrAdd: its factory may run twice and attach a second ingest that nobody disposes.
+            if (_ingests.ContainsKey(otherRoom)) return;
+            _ingests[otherRoom] = AttachIngest(otherRoom);
+            _ingestList = [.. _ingests];
+        }
     }
 
     public void UnlinkRoom(string otherRoom)
     {
-        if (otherRoom != Room && _ingests.TryRemove(otherRoom, out var ingest)) ingest.Dispose();
+        if (otherRoom == Room) return;
+        RoomIngest? ingest;
+        lock (_ingestLock)
+        {
+            if (!_ingests.TryRemove(otherRoom, out ingest)) return;
+            _ingestList = [.. _ingests];
+        }
+        ingest.Dispose();
     }
 
     /// <summary>Queues an event for the frame whose media time reaches <see cref="MixerEvent.MediaClockMs"/> (room clock).</summary>
@@ -316,7 +334,7 @@ public sealed class RoomMixer : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 ApplyLayout();
-                foreach (var (room, ingest) in _ingests)
+                foreach (var (room, ingest) in _ingestList)
                 {
                     while (ingest.VideoFrames.TryRead(out var frame)) using (frame) OnVideo(room, frame, Stopwatch.GetTimestamp());
                     while (ingest.AudioFrames.TryRead(out var audio)) using (audio) OnAudio(room, audio);
@@ -521,6 +539,15 @@ public sealed class RoomMixer : IAsyncDisposable
             WriteVideo(_encoded.Data(i), mediaMs, _encoded.IsKeyframe(i), startTicks, recordLatency);
     }
 
+    /// <summary>The pending events this frame's media time reaches, removed from the pending list (a method of its own, so
+    /// the lambdas' closure is allocated only when there are events, not for every frame).</summary>
+    private List<MixerEvent> TakeDue(long mediaMs)
+    {
+        var due = _pendingEvents.Where(e => e.MediaClockMs <= mediaMs).ToList();
+        if (due.Count > 0) _pendingEvents.RemoveAll(e => e.MediaClockMs <= mediaMs);
+        return due;
+    }
+
     private readonly SeiWriter _seiAvc = new(hevc: false);
     private readonly SeiWriter _seiHevc = new(hevc: true);
 
@@ -549,10 +576,8 @@ public sealed class RoomMixer : IAsyncDisposable
             if (incoming.MediaClockMs <= _lastWrittenMediaMs) EventsLate++;
             _pendingEvents.Add(incoming);
         }
-        var due = _pendingEvents.Where(e => e.MediaClockMs <= mediaMs).ToList();
-        if (due.Count > 0)
+        if (_pendingEvents.Count > 0 && TakeDue(mediaMs) is { Count: > 0 } due)
         {
-            _pendingEvents.RemoveAll(e => e.MediaClockMs <= mediaMs);
             foreach (var e in due)
             {
                 var payload = new Dictionary<string, object?>
