@@ -286,7 +286,12 @@ public static class MixBenchmark
             using var sampler = new AllocationSampler();
             sampler.Start();
             long exceptions = 0;
-            EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> countException = (_, _) => Interlocked.Increment(ref exceptions);
+            var exceptionsBy = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+            EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> countException = (_, e) =>
+            {
+                Interlocked.Increment(ref exceptions);
+                exceptionsBy.AddOrUpdate($"{Thread.CurrentThread.Name ?? "?"}: {e.Exception.GetType().Name}", 1, (_, v) => v + 1);
+            };
             AppDomain.CurrentDomain.FirstChanceException += countException;
             var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
             var gen2 = GC.CollectionCount(2);
@@ -336,7 +341,8 @@ public static class MixBenchmark
                 Console.WriteLine($"      {"",-4} {thread.Tid,7} {thread.Name,-16} {ticks,5}  not a mixer's");
             sampler.Stop();
             AppDomain.CurrentDomain.FirstChanceException -= countException;
-            Console.WriteLine($"  exceptions thrown in the process over the window: {Interlocked.Read(ref exceptions)} ({Interlocked.Read(ref exceptions) / elapsed:F0}/s)");
+            Console.WriteLine($"  exceptions thrown in the process over the window: {Interlocked.Read(ref exceptions)} ({Interlocked.Read(ref exceptions) / elapsed:F0}/s): "
+                + string.Join(", ", exceptionsBy.OrderByDescending(kv => kv.Value).Take(4).Select(kv => $"{kv.Key} {kv.Value}")));
             Console.WriteLine($"  managed allocation over the window, whole process (SFU and publishers too): {allocated / 1024.0 / Math.Max(1, totalFrames):F1} KiB per output frame, {gen2InWindow} gen-2 GCs; sampled (GCAllocationTick), largest:");
             foreach (var (thread, type, bytes) in sampler.Top(6))
                 Console.WriteLine($"    {bytes / 1024.0 / Math.Max(1, totalFrames),6:F1} KiB/frame  {thread,-16} {type}");
