@@ -17,6 +17,15 @@ public readonly unsafe struct PictureView(int width, int height, byte* y, int st
     public int ChromaWidth => (Width + 1) / 2;
     public int ChromaHeight => (Height + 1) / 2;
 
+    /// <summary>The planes of a packed <see cref="I420Frame"/> whose buffer is pinned at <paramref name="buffer"/>.</summary>
+    public static PictureView Of(I420Frame frame, byte* buffer)
+    {
+        var luma = frame.Width * frame.Height;
+        var chroma = frame.ChromaWidth * frame.ChromaHeight;
+        return new PictureView(frame.Width, frame.Height, buffer, frame.Width, buffer + luma, frame.ChromaWidth,
+            buffer + luma + chroma, frame.ChromaWidth);
+    }
+
     /// <summary>A sample of plane 0 (Y), 1 (U) or 2 (V).</summary>
     public byte At(int plane, int x, int y) => plane switch
     {
@@ -93,12 +102,8 @@ public sealed unsafe class DecodedPicture : IDisposable
     {
         _converted = converted;
         _pin = GCHandle.Alloc(converted.Buffer, GCHandleType.Pinned);
-        var p = (byte*)_pin.AddrOfPinnedObject();
-        var luma = converted.Width * converted.Height;
-        var chroma = converted.ChromaWidth * converted.ChromaHeight;
         (Width, Height, Pts, InUse) = (converted.Width, converted.Height, converted.Pts, true);
-        View = new PictureView(converted.Width, converted.Height, p, converted.Width,
-            p + luma, converted.ChromaWidth, p + luma + chroma, converted.ChromaWidth);
+        View = PictureView.Of(converted, (byte*)_pin.AddrOfPinnedObject());
     }
 
     /// <summary>A copy as a packed <see cref="I420Frame"/> (tests, diagnostics).</summary>
@@ -107,13 +112,7 @@ public sealed unsafe class DecodedPicture : IDisposable
         ObjectDisposedException.ThrowIf(!InUse, this);
         var f = new I420Frame(Width, Height, Pts);
         var view = View;
-        for (var row = 0; row < Height; row++)
-            new ReadOnlySpan<byte>(view.Y + (long)row * view.StrideY, Width).CopyTo(f.Y.Slice(row * Width, Width));
-        for (var row = 0; row < f.ChromaHeight; row++)
-        {
-            new ReadOnlySpan<byte>(view.U + (long)row * view.StrideU, f.ChromaWidth).CopyTo(f.U.Slice(row * f.ChromaWidth, f.ChromaWidth));
-            new ReadOnlySpan<byte>(view.V + (long)row * view.StrideV, f.ChromaWidth).CopyTo(f.V.Slice(row * f.ChromaWidth, f.ChromaWidth));
-        }
+        FrameCopy.FromPlanes(view.Y, view.StrideY, view.U, view.StrideU, view.V, view.StrideV, f);
         return f;
     }
 

@@ -21,13 +21,7 @@ internal sealed unsafe class TileScaler : IDisposable
     /// <summary>Draws <paramref name="source"/> over the rectangle (x, y, w, h) of <paramref name="canvas"/>. False when libswscale refused.</summary>
     public bool Draw(I420Frame source, I420Frame canvas, int x, int y, int w, int h)
     {
-        fixed (byte* src = source.Buffer)
-        {
-            var luma = source.Width * source.Height;
-            var chroma = source.ChromaWidth * source.ChromaHeight;
-            return Draw(new PictureView(source.Width, source.Height, src, source.Width, src + luma, source.ChromaWidth,
-                src + luma + chroma, source.ChromaWidth), canvas, x, y, w, h);
-        }
+        fixed (byte* src = source.Buffer) return Draw(PictureView.Of(source, src), canvas, x, y, w, h);
     }
 
     /// <summary>Draws a picture given by its planes (a decoder's frame, read in place) over (x, y, w, h) of <paramref name="canvas"/>.</summary>

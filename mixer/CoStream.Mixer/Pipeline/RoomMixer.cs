@@ -507,11 +507,15 @@ public sealed class RoomMixer : IAsyncDisposable
         }
         (source.Width, source.Height) = (picture.Width, picture.Height);
         // Shared with the other mixers (a PK opponent shows this room's anchor too) before the compositor takes it.
-        if (_exchange != null && id.StartsWith(Room + "/", StringComparison.Ordinal)) _exchange.Publish(this, id, picture);
+        if (_exchange != null && IsOwn(id)) _exchange.Publish(this, id, picture);
         // The compositor reads the decoder's frame in place and gives it back when the next one comes.
         _compositor.Submit(id, picture, _clock.NowMs);
         return true;
     }
+
+    /// <summary>Whether a source id (room/participant) is one of this room's own participants (no string built per call).</summary>
+    private bool IsOwn(string sourceId) =>
+        sourceId.Length > Room.Length && sourceId[Room.Length] == '/' && sourceId.StartsWith(Room, StringComparison.Ordinal);
 
     /// <summary>Hands the compositor the newest pictures other mixers decoded of this layout's linked-room participants.</summary>
     private void PullShared()
@@ -519,7 +523,7 @@ public sealed class RoomMixer : IAsyncDisposable
         if (_exchange == null) return;
         foreach (var source in _sources.Values)
         {
-            if (source.Id.StartsWith(Room + "/", StringComparison.Ordinal)) continue;
+            if (IsOwn(source.Id)) continue;
             if (_exchange.TakeNewer(source.Id, this, ref source.SharedSeq) is not { } picture) continue;
             (source.Width, source.Height) = (picture.Width, picture.Height);
             SharedPicturesUsed++;

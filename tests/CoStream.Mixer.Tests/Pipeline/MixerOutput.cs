@@ -91,6 +91,26 @@ internal static class MixerTestKit
     /// <summary>Whether a region's mean YUV is within <paramref name="tolerance"/> of a colour on every plane.</summary>
     public static bool Near((double Y, double U, double V) got, (byte Y, byte U, byte V) want, double tolerance = 12) =>
         Math.Abs(got.Y - want.Y) < tolerance && Math.Abs(got.U - want.U) < tolerance && Math.Abs(got.V - want.V) < tolerance;
+
+    /// <summary>
+    /// A PK output: every picture with a timestamp in [<paramref name="fromTs"/>, <paramref name="toTs"/>) shows
+    /// <paramref name="left"/> in its left half and <paramref name="right"/> in its right half (at least
+    /// <paramref name="minPictures"/> such pictures).
+    /// </summary>
+    public static int AssertPkHalves(MixerOutput result, int width, int height, (byte Y, byte U, byte V) left, (byte Y, byte U, byte V) right,
+        string what, uint fromTs, uint toTs = uint.MaxValue, int minPictures = 10)
+    {
+        Assert.Equal(0, result.DecodeFailures);
+        var pictures = result.Pictures.Where(p => p.Timestamp >= fromTs && p.Timestamp < toTs).ToList();
+        Assert.True(pictures.Count >= minPictures, $"{what}: {pictures.Count} pictures in ts [{fromTs}, {toTs}) (of {result.Pictures.Count})");
+        foreach (var picture in pictures)
+        foreach (var (x, colour) in new[] { (0, left), (width / 2, right) })
+        {
+            var mean = MixerOutput.MeanOf(picture.Frame, x + 16, 16, width / 2 - 32, height - 32);
+            Assert.True(Near(mean, colour), $"{what}: ts {picture.Timestamp}: half at x={x} is {mean}, expected {colour}");
+        }
+        return pictures.Count;
+    }
 }
 
 internal static class Pipeline

@@ -40,20 +40,6 @@ public sealed class RoomMixerPkSharingTests(ITestOutputHelper output)
         return (mixer, stream, file);
     }
 
-    private static void AssertHalves(MixerOutput result, (byte Y, byte U, byte V) left, (byte Y, byte U, byte V) right, uint fromTs, string what,
-        uint toTs = uint.MaxValue)
-    {
-        var pictures = result.Pictures.Where(p => p.Timestamp >= fromTs && p.Timestamp < toTs).ToList();
-        Assert.True(pictures.Count >= 10, $"{what}: {pictures.Count} pictures after ts {fromTs}");
-        foreach (var picture in pictures)
-        foreach (var (x, colour) in new[] { (0, left), (W / 2, right) })
-        {
-            var (y, u, v) = MixerOutput.MeanOf(picture.Frame, x + 16, 16, W / 2 - 32, H - 32);
-            Assert.True(Math.Abs(y - colour.Y) < 12 && Math.Abs(u - colour.U) < 12 && Math.Abs(v - colour.V) < 12,
-                $"{what}: frame {picture.Index} ts {picture.Timestamp}: half at x={x} is ({y:F0},{u:F0},{v:F0}), expected {colour}");
-        }
-    }
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -102,14 +88,13 @@ public sealed class RoomMixerPkSharingTests(ITestOutputHelper output)
 
         var outA = MixerOutput.Read(a.Stream.ToArray(), hevc: false);
         var outB = MixerOutput.Read(b.Stream.ToArray(), hevc: false);
-        Assert.Equal(0, outA.DecodeFailures + outB.DecodeFailures);
         // Both outputs: own anchor left, opponent right, from 1.5 s on (both decoding by then).
-        AssertHalves(outB, ColourB, ColourA, 1500, "room B's output");
+        MixerTestKit.AssertPkHalves(outB, W, H, ColourB, ColourA, "room B's output", 1500);
         var stoppedTs = (uint)(stoppedAtMs - a.Mixer.OriginMediaMs);
-        AssertHalves(outA, ColourA, ColourB, 1500, "room A's output while B's mixer ran", stoppedTs);
+        MixerTestKit.AssertPkHalves(outA, W, H, ColourA, ColourB, "room A's output while B's mixer ran", 1500, stoppedTs);
         // After B's mixer stopped: A's decoder restarted on B's anchor at a keyframe (asked for) — within a second the
         // right half shows B's colour again, never a stale or broken picture in between (the last picture, then B's).
-        AssertHalves(outA, ColourA, ColourB, stoppedTs + 1000, "room A's output after B's mixer stopped");
+        MixerTestKit.AssertPkHalves(outA, W, H, ColourA, ColourB, "room A's output after B's mixer stopped", stoppedTs + 1000);
         Assert.True(outA.Pictures.Zip(outA.Pictures.Skip(1)).All(p => p.Second.Timestamp > p.First.Timestamp), "A's timestamps not increasing");
     }
 

@@ -140,7 +140,8 @@ public sealed class MixerEndToEndTests(ITestOutputHelper output)
         _ => throw new ArgumentOutOfRangeException(nameof(i)),
     };
 
-    private static async Task<byte[]> ReadHttpFlvAsync(HttpClient http, string path, CancellationToken ct)
+    /// <summary>Reads an HTTP-FLV stream until cancelled, keeping whole tags.</summary>
+    internal static async Task<byte[]> ReadHttpFlvAsync(HttpClient http, string path, CancellationToken ct)
     {
         var buffer = new MemoryStream();
         try
@@ -156,7 +157,7 @@ public sealed class MixerEndToEndTests(ITestOutputHelper output)
         return TrimToWholeTags(buffer.ToArray());
     }
 
-    internal static byte[] TrimToWholeTags(byte[] flv)
+    private static byte[] TrimToWholeTags(byte[] flv)
     {
         var at = FlvFormat.FileHeaderSize;
         while (at + FlvFormat.TagHeaderSize <= flv.Length)
