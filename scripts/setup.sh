@@ -4,7 +4,7 @@
 # FFmpeg and libopus libraries, PostgreSQL for the commerce ledger's tests), the web client's npm packages and the .NET build.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-APT_PACKAGES=(chromium nginx libnginx-mod-rtmp janus ffmpeg libavcodec59 libavutil57 libswscale6 libopus0 iproute2 ca-certificates postgresql)
+APT_PACKAGES=(chromium nginx libnginx-mod-rtmp janus ffmpeg libavcodec59 libavutil57 libswscale6 libx264-164 libopus0 iproute2 ca-certificates postgresql)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
